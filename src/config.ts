@@ -1,0 +1,121 @@
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+const pullUrl = z
+  .string()
+  .default("rtmp://127.0.0.1:1935/{app}/{stream}")
+  .refine((v) => /^(rtmp|rtmps|srt|rtsp|http|https):\/\//.test(v), "must be an rtmp://, rtsp://, srt:// or http(s):// URL");
+
+const envSchema = z
+  .object({
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: port(4000),
+    DATABASE_URL: optionalString.refine(
+      (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+      "must be a postgres:// or postgresql:// URL",
+    ),
+    DATA_DIR: z.string().min(1).default("./data"),
+    BOOTSTRAP_ADMIN_TOKEN: optionalString.refine(
+      (v) => v === undefined || v.length >= 16,
+      "must be at least 16 characters",
+    ),
+    RTMP_PORT: port(1935),
+    DEFAULT_PUSH_DOMAIN: z.string().min(1).default("localhost"),
+    HOOK_SECRET: optionalString,
+    PULL_URL_NGINX_RTMP: pullUrl,
+    PULL_URL_SRS: pullUrl,
+    PULL_URL_MEDIAMTX: pullUrl,
+    STORAGE_DRIVER: z.enum(["fs", "s3"]).default("fs"),
+    S3_ENDPOINT: optionalString,
+    S3_REGION: z.string().default("us-east-1"),
+    S3_BUCKET: optionalString,
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: z
+      .enum(["true", "false", "1", "0", ""])
+      .default("false")
+      .transform((v) => v === "true" || v === "1"),
+    SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(604800).default(3600),
+    FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE_DRIVER=s3" });
+    }
+  });
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  bootstrapAdminToken: string | undefined;
+  rtmpPort: number;
+  defaultPushDomain: string;
+  hookSecret: string | undefined;
+  pullUrls: { nginxRtmp: string; srs: string; mediamtx: string };
+  storage:
+    | { driver: "fs" }
+    | {
+        driver: "s3";
+        endpoint: string | undefined;
+        region: string;
+        bucket: string;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+        forcePathStyle: boolean;
+      };
+  signedUrlTtlSeconds: number;
+  ffmpegPath: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment once; every problem is reported together. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    bootstrapAdminToken: e.BOOTSTRAP_ADMIN_TOKEN,
+    rtmpPort: e.RTMP_PORT,
+    defaultPushDomain: e.DEFAULT_PUSH_DOMAIN.toLowerCase(),
+    hookSecret: e.HOOK_SECRET,
+    pullUrls: { nginxRtmp: e.PULL_URL_NGINX_RTMP, srs: e.PULL_URL_SRS, mediamtx: e.PULL_URL_MEDIAMTX },
+    storage:
+      e.STORAGE_DRIVER === "s3"
+        ? {
+            driver: "s3",
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET ?? "",
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }
+        : { driver: "fs" },
+    signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
+    ffmpegPath: e.FFMPEG_PATH,
+    logLevel: e.LOG_LEVEL,
+  };
+}

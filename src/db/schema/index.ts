@@ -1,0 +1,6 @@
+export * from "./accounts";
+export * from "./domain-groups";
+export * from "./snapshot-templates";
+export * from "./snapshot-configs";
+export * from "./live-streams";
+export * from "./snapshots";

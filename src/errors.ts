@@ -1,0 +1,23 @@
+/**
+ * Errors thrown on purpose by domain code. The GraphQL layer turns them into GraphQL errors
+ * with `extensions.code`; anything else is masked.
+ */
+export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "UNAUTHENTICATED" | "FORBIDDEN";
+
+export class LivesnapError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "LivesnapError";
+  }
+}
+
+export const badInput = (field: string, message: string) => new LivesnapError("BAD_USER_INPUT", message, field);
+export const notFound = (what: string) => new LivesnapError("NOT_FOUND", `${what} not found`);
+export const conflict = (message: string, field?: string) => new LivesnapError("CONFLICT", message, field);
+export const unauthenticated = (message = "a valid API token is required") =>
+  new LivesnapError("UNAUTHENTICATED", message);
+export const forbidden = (message: string) => new LivesnapError("FORBIDDEN", message);

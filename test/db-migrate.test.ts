@@ -1,0 +1,31 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../src/db/client";
+import { createTestDatabase, testDatabaseKind } from "./support/db";
+
+describe(`migrations on ${testDatabaseKind()}`, () => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+
+  it("creates every table and can be applied twice", async () => {
+    await handle.migrate();
+    const result = await handle.db.execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { table_name: string }[];
+    expect(rows.map((r) => r.table_name)).toEqual([
+      "accounts",
+      "api_tokens",
+      "domain_groups",
+      "live_streams",
+      "snapshot_configs",
+      "snapshot_templates",
+      "snapshots",
+    ]);
+  });
+});
