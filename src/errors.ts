@@ -16,7 +16,7 @@ export class LivesnapError extends Error {
 }
 
 export const badInput = (field: string, message: string) => new LivesnapError("BAD_USER_INPUT", message, field);
-export const notFound = (what: string) => new LivesnapError("NOT_FOUND", `${what} not found`);
+export const notFound = (what: string, field?: string) => new LivesnapError("NOT_FOUND", `${what} not found`, field);
 export const conflict = (message: string, field?: string) => new LivesnapError("CONFLICT", message, field);
 export const unauthenticated = (message = "a valid API token is required") =>
   new LivesnapError("UNAUTHENTICATED", message);

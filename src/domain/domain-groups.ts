@@ -1,0 +1,105 @@
+import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { domainGroupsTable, snapshotConfigsTable, type DomainGroupRow } from "../db/schema";
+import { conflict, notFound } from "../errors";
+import { assertDomain } from "./names";
+import { keysetAfter, keysetOrder } from "./keyset";
+import { decodeCursor, isUuid, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { pgErrorCode, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from "./pg-errors";
+import { requireAdmin, requireViewer, type Viewer } from "./viewer";
+
+/** 20 lower-case hex characters: unique, and safe in URLs and object keys. */
+export function generateSourceId(): string {
+  return randomBytes(10).toString("hex");
+}
+
+export async function createDomainGroup(
+  db: Database,
+  viewer: Viewer | null,
+  input: { pushDomain: string; playDomain: string },
+): Promise<DomainGroupRow> {
+  const v = requireAdmin(viewer);
+  const pushDomain = assertDomain("pushDomain", input.pushDomain);
+  const playDomain = assertDomain("playDomain", input.playDomain);
+  if (pushDomain === playDomain) throw conflict("playDomain must differ from pushDomain", "playDomain");
+  // A clash of random source ids is astronomically unlikely; retrying keeps the unique index the only judge.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const [row] = await db
+        .insert(domainGroupsTable)
+        .values({ accountId: v.accountId, pushDomain, playDomain, sourceId: generateSourceId() })
+        .returning();
+      return row!;
+    } catch (error) {
+      if (pgErrorCode(error) !== UNIQUE_VIOLATION) throw error;
+      const [taken] = await db
+        .select({ id: domainGroupsTable.id })
+        .from(domainGroupsTable)
+        .where(eq(domainGroupsTable.pushDomain, pushDomain));
+      if (taken) throw conflict(`push domain ${pushDomain} is already claimed`, "pushDomain");
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+export async function listDomainGroups(db: Database, viewer: Viewer | null, args: PageArgs): Promise<Page<DomainGroupRow>> {
+  const v = requireViewer(viewer);
+  const size = pageSize(args.first);
+  const after = decodeCursor(args.after);
+  const t = domainGroupsTable;
+  const rows = await db
+    .select()
+    .from(t)
+    .where(
+      and(
+        eq(t.accountId, v.accountId),
+        keysetAfter(t.createdAt, t.id, after, "asc"),
+      ),
+    )
+    .orderBy(...keysetOrder(t.createdAt, t.id, "asc"))
+    .limit(size + 1);
+  return toPage(rows, size, after, (r) => ({ at: r.createdAt, id: r.id }));
+}
+
+/** The caller's domain group for a push domain; another account's is NOT_FOUND. */
+export async function getOwnDomainGroup(db: Database, viewer: Viewer, domain: string, field = "domain"): Promise<DomainGroupRow> {
+  const pushDomain = assertDomain(field, domain);
+  const [row] = await db
+    .select()
+    .from(domainGroupsTable)
+    .where(and(eq(domainGroupsTable.pushDomain, pushDomain), eq(domainGroupsTable.accountId, viewer.accountId)));
+  if (!row) throw notFound(`domain ${pushDomain}`, field);
+  return row;
+}
+
+/** For ingest, which acts for whichever account owns the domain. */
+export async function findDomainGroupByPushDomain(db: Database, pushDomain: string): Promise<DomainGroupRow | undefined> {
+  const [row] = await db.select().from(domainGroupsTable).where(eq(domainGroupsTable.pushDomain, pushDomain));
+  return row;
+}
+
+export async function deleteDomainGroup(db: Database, viewer: Viewer | null, id: string): Promise<string> {
+  const v = requireAdmin(viewer);
+  if (!isUuid(id)) throw notFound("domain group");
+  const [group] = await db
+    .select()
+    .from(domainGroupsTable)
+    .where(and(eq(domainGroupsTable.id, id), eq(domainGroupsTable.accountId, v.accountId)));
+  if (!group) throw notFound("domain group");
+  const inUse = conflict(`domain ${group.pushDomain} is used by snapshot configs; delete them first`, "id");
+  const [binding] = await db
+    .select({ id: snapshotConfigsTable.id })
+    .from(snapshotConfigsTable)
+    .where(eq(snapshotConfigsTable.domainGroupId, id))
+    .limit(1);
+  if (binding) throw inUse;
+  try {
+    await db.delete(domainGroupsTable).where(eq(domainGroupsTable.id, id));
+  } catch (error) {
+    // A binding created between the check and the delete still blocks it.
+    if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) throw inUse;
+    throw error;
+  }
+  return id;
+}

@@ -1,0 +1,105 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import {
+  domainGroupsTable,
+  snapshotConfigsTable,
+  snapshotTemplatesTable,
+  type DomainGroupRow,
+  type SnapshotConfigRow,
+  type SnapshotTemplateRow,
+} from "../db/schema";
+import { badInput, conflict, notFound } from "../errors";
+import { getOwnDomainGroup } from "./domain-groups";
+import { keysetAfter, keysetOrder } from "./keyset";
+import { assertSegmentName } from "./names";
+import { decodeCursor, isUuid, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { pgErrorCode, UNIQUE_VIOLATION } from "./pg-errors";
+import { getSnapshotTemplateOrThrow } from "./snapshot-templates";
+import { requireAdmin, requireViewer, type Viewer } from "./viewer";
+
+export type BindingLevel = "DOMAIN" | "APP" | "STREAM";
+
+/** "ALL" is stored as the empty string; see the table's comment. */
+const ALL = "";
+
+/** A binding with what it points at, as every reader of a config wants it. */
+export interface SnapshotConfigView {
+  config: SnapshotConfigRow;
+  domainGroup: DomainGroupRow;
+  template: SnapshotTemplateRow;
+}
+
+/** Null for ALL. */
+export const scopeName = (stored: string): string | null => (stored === ALL ? null : stored);
+
+export function bindingLevel(appName: string | null | undefined, streamName: string | null | undefined): BindingLevel {
+  if (streamName) {
+    if (!appName) throw badInput("appName", "a STREAM binding needs appName as well as streamName");
+    return "STREAM";
+  }
+  return appName ? "APP" : "DOMAIN";
+}
+
+export async function createSnapshotConfig(
+  db: Database,
+  viewer: Viewer | null,
+  input: { domain: string; appName?: string | null; streamName?: string | null; templateId: string },
+): Promise<SnapshotConfigView> {
+  const v = requireAdmin(viewer);
+  const level = bindingLevel(input.appName, input.streamName);
+  const appName = input.appName ? assertSegmentName("appName", input.appName) : ALL;
+  const streamName = input.streamName ? assertSegmentName("streamName", input.streamName) : ALL;
+  const domainGroup = await getOwnDomainGroup(db, v, input.domain);
+  const template = await getSnapshotTemplateOrThrow(db, v, input.templateId, "templateId");
+  try {
+    const [config] = await db
+      .insert(snapshotConfigsTable)
+      .values({ accountId: v.accountId, domainGroupId: domainGroup.id, appName, streamName, level, templateId: template.id })
+      .returning();
+    return { config: config!, domainGroup, template };
+  } catch (error) {
+    if (pgErrorCode(error) === UNIQUE_VIOLATION) {
+      const scope = [domainGroup.pushDomain, appName || "ALL", streamName || "ALL"].join("/");
+      throw conflict(`a snapshot config already binds ${scope} (${level} level); delete it first`, "domain");
+    }
+    throw error;
+  }
+}
+
+export async function deleteSnapshotConfig(db: Database, viewer: Viewer | null, id: string): Promise<string> {
+  const v = requireAdmin(viewer);
+  if (!isUuid(id)) throw notFound("snapshot config", "id");
+  const [row] = await db
+    .delete(snapshotConfigsTable)
+    .where(and(eq(snapshotConfigsTable.id, id), eq(snapshotConfigsTable.accountId, v.accountId)))
+    .returning({ id: snapshotConfigsTable.id });
+  if (!row) throw notFound("snapshot config", "id");
+  return row.id;
+}
+
+export async function listSnapshotConfigs(
+  db: Database,
+  viewer: Viewer | null,
+  args: PageArgs & { domain?: string | null | undefined },
+): Promise<Page<SnapshotConfigView>> {
+  const v = requireViewer(viewer);
+  const size = pageSize(args.first);
+  const after = decodeCursor(args.after);
+  const domainGroup = args.domain ? await getOwnDomainGroup(db, v, args.domain) : null;
+  const c = snapshotConfigsTable;
+  const rows = await db
+    .select({ config: c, domainGroup: domainGroupsTable, template: snapshotTemplatesTable })
+    .from(c)
+    .innerJoin(domainGroupsTable, eq(domainGroupsTable.id, c.domainGroupId))
+    .innerJoin(snapshotTemplatesTable, eq(snapshotTemplatesTable.id, c.templateId))
+    .where(
+      and(
+        eq(c.accountId, v.accountId),
+        domainGroup ? eq(c.domainGroupId, domainGroup.id) : undefined,
+        keysetAfter(c.createdAt, c.id, after, "asc"),
+      ),
+    )
+    .orderBy(...keysetOrder(c.createdAt, c.id, "asc"))
+    .limit(size + 1);
+  return toPage(rows, size, after, (r) => ({ at: r.config.createdAt, id: r.config.id }));
+}

@@ -1,0 +1,201 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../db/client";
+import { snapshotConfigsTable, snapshotTemplatesTable, type SnapshotTemplateRow } from "../db/schema";
+import { badInput, conflict, notFound } from "../errors";
+import { keysetAfter, keysetOrder } from "./keyset";
+import { decodeCursor, isUuid, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { pgErrorCode, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from "./pg-errors";
+import { requireAdmin, requireViewer, type Viewer } from "./viewer";
+
+export const FORMATS = ["JPG", "PNG"] as const;
+export const FILL_MODES = ["STRETCH", "PAD_BLACK", "PAD_WHITE", "BLUR"] as const;
+export const STORAGE_MODES = ["COVERAGE", "SEQUENCE"] as const;
+
+const TEMPLATE_NAME = /^(?!-)[A-Za-z0-9_-]{1,50}(?<!-)$/;
+// S3 bucket naming: 3..63 lower-case letters, digits, '.', '-', starting and ending alphanumeric.
+const BUCKET = /^(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const dimension = (field: string) =>
+  z
+    .number({ error: `${field} must be an integer` })
+    .int(`${field} must be an integer`)
+    .min(8, `${field} must be from 8 to 8192 pixels`)
+    .max(8192, `${field} must be from 8 to 8192 pixels`);
+
+const fields = {
+  name: z
+    .string()
+    .max(50, "name must be at most 50 characters")
+    .regex(TEMPLATE_NAME, "name may only contain letters, digits, '_' and '-', must not start or end with '-', and must not be empty"),
+  format: z.enum(FORMATS, { error: "format must be JPG or PNG" }),
+  intervalSeconds: z
+    .number()
+    .int("intervalSeconds must be an integer")
+    .min(5, "intervalSeconds must be from 5 to 3600")
+    .max(3600, "intervalSeconds must be from 5 to 3600"),
+  width: dimension("width").nullable(),
+  height: dimension("height").nullable(),
+  fillMode: z.enum(FILL_MODES, { error: "fillMode must be STRETCH, PAD_BLACK, PAD_WHITE or BLUR" }),
+  storageMode: z.enum(STORAGE_MODES, { error: "storageMode must be COVERAGE or SEQUENCE" }),
+  bucket: z
+    .string()
+    .regex(BUCKET, "bucket must be a valid bucket name (3..63 lower-case letters, digits, '.', '-')")
+    .nullable(),
+};
+
+const createSchema = z.object({
+  name: fields.name,
+  format: fields.format,
+  intervalSeconds: fields.intervalSeconds,
+  width: fields.width.optional(),
+  height: fields.height.optional(),
+  fillMode: fields.fillMode.optional(),
+  storageMode: fields.storageMode,
+  bucket: fields.bucket.optional(),
+});
+const updateSchema = createSchema.partial().extend({ name: fields.name.optional() });
+
+/** Loosely typed on purpose: every field is checked here, whatever a caller sends. */
+export type CreateTemplateInput = { [K in keyof z.input<typeof createSchema>]?: unknown };
+export type UpdateTemplateInput = CreateTemplateInput;
+
+/** Validates with zod and reports the first problem as BAD_USER_INPUT naming its field. */
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.map(String).join(".") || "input";
+    throw badInput(field, issue.message);
+  }
+  return result.data;
+}
+
+/** Drops keys whose value is undefined, which GraphQL uses for "not given". */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function nameTaken(name: string) {
+  return conflict(`a snapshot template named "${name}" already exists`, "name");
+}
+
+export async function createSnapshotTemplate(
+  db: Database,
+  viewer: Viewer | null,
+  input: CreateTemplateInput,
+): Promise<SnapshotTemplateRow> {
+  const v = requireAdmin(viewer);
+  const data = parse(createSchema, defined(input));
+  try {
+    const [row] = await db
+      .insert(snapshotTemplatesTable)
+      .values({
+        accountId: v.accountId,
+        name: data.name,
+        format: data.format,
+        intervalSeconds: data.intervalSeconds,
+        width: data.width ?? null,
+        height: data.height ?? null,
+        fillMode: data.fillMode ?? "STRETCH",
+        storageMode: data.storageMode,
+        bucket: data.bucket ?? null,
+      })
+      .returning();
+    return row!;
+  } catch (error) {
+    if (pgErrorCode(error) === UNIQUE_VIOLATION) throw nameTaken(data.name);
+    throw error;
+  }
+}
+
+/** Streams already live keep the settings frozen at their publish; later publishes see the update. */
+export async function updateSnapshotTemplate(
+  db: Database,
+  viewer: Viewer | null,
+  id: string,
+  input: UpdateTemplateInput,
+): Promise<SnapshotTemplateRow> {
+  const v = requireAdmin(viewer);
+  await getSnapshotTemplateOrThrow(db, v, id);
+  const data = parse(updateSchema, defined(input));
+  try {
+    const [row] = await db
+      .update(snapshotTemplatesTable)
+      .set({ ...data, updatedAt: new Date() })
+      .where(and(eq(snapshotTemplatesTable.id, id), eq(snapshotTemplatesTable.accountId, v.accountId)))
+      .returning();
+    if (!row) throw notFound("snapshot template", "id");
+    return row;
+  } catch (error) {
+    if (pgErrorCode(error) === UNIQUE_VIOLATION && data.name) throw nameTaken(data.name);
+    throw error;
+  }
+}
+
+export async function deleteSnapshotTemplate(db: Database, viewer: Viewer | null, id: string): Promise<string> {
+  const v = requireAdmin(viewer);
+  const template = await getSnapshotTemplateOrThrow(db, v, id);
+  const inUse = conflict(`snapshot template "${template.name}" is used by snapshot configs; delete them first`, "id");
+  const [binding] = await db
+    .select({ id: snapshotConfigsTable.id })
+    .from(snapshotConfigsTable)
+    .where(eq(snapshotConfigsTable.templateId, id))
+    .limit(1);
+  if (binding) throw inUse;
+  try {
+    await db.delete(snapshotTemplatesTable).where(eq(snapshotTemplatesTable.id, id));
+  } catch (error) {
+    if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) throw inUse;
+    throw error;
+  }
+  return id;
+}
+
+export async function getSnapshotTemplate(
+  db: Database,
+  viewer: Viewer | null,
+  id: string,
+): Promise<SnapshotTemplateRow | null> {
+  const v = requireViewer(viewer);
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select()
+    .from(snapshotTemplatesTable)
+    .where(and(eq(snapshotTemplatesTable.id, id), eq(snapshotTemplatesTable.accountId, v.accountId)));
+  return row ?? null;
+}
+
+export async function getSnapshotTemplateOrThrow(
+  db: Database,
+  viewer: Viewer,
+  id: string,
+  field = "id",
+): Promise<SnapshotTemplateRow> {
+  const row = await getSnapshotTemplate(db, viewer, id);
+  if (!row) throw notFound("snapshot template", field);
+  return row;
+}
+
+export async function listSnapshotTemplates(
+  db: Database,
+  viewer: Viewer | null,
+  args: PageArgs,
+): Promise<Page<SnapshotTemplateRow>> {
+  const v = requireViewer(viewer);
+  const size = pageSize(args.first);
+  const after = decodeCursor(args.after);
+  const t = snapshotTemplatesTable;
+  const rows = await db
+    .select()
+    .from(t)
+    .where(
+      and(
+        eq(t.accountId, v.accountId),
+        keysetAfter(t.createdAt, t.id, after, "asc"),
+      ),
+    )
+    .orderBy(...keysetOrder(t.createdAt, t.id, "asc"))
+    .limit(size + 1);
+  return toPage(rows, size, after, (r) => ({ at: r.createdAt, id: r.id }));
+}

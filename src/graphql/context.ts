@@ -1,0 +1,26 @@
+import type DataLoader from "dataloader";
+import type { Database } from "../db/client";
+import type { SnapshotRow } from "../db/schema";
+import type { Viewer } from "../domain/viewer";
+import type { EventBus } from "../events/event-bus";
+
+export interface SignedUrl {
+  url: string;
+  expiresAt: Date;
+}
+
+/** What resolvers may reach besides the database; built once in app.ts. */
+export interface GraphQLServices {
+  bus: EventBus;
+  signSnapshotUrl(bucket: string, key: string): Promise<SignedUrl>;
+}
+
+export interface GraphQLContext {
+  db: Database;
+  viewer: Viewer | null;
+  services: GraphQLServices;
+  loaders: {
+    latestSnapshot: DataLoader<string, SnapshotRow | null>;
+    signedUrl: DataLoader<SnapshotRow, SignedUrl>;
+  };
+}

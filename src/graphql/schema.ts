@@ -1,0 +1,10 @@
+import { builder } from "./builder";
+import "./types/account";
+import "./types/domain-group";
+import "./types/snapshot-template";
+import "./types/snapshot-config";
+import "./types/effective-template";
+import "./types/snapshot";
+import "./types/live-stream";
+
+export const schema = builder.toSchema();
