@@ -5,11 +5,10 @@ import { createObjectRequestHandler, OBJECTS_PATH_PREFIX, type ObjectRequestHand
 import type { Logger } from "../logger";
 import type { ObjectStore } from "./object-store";
 import { assertBucketName, assertObjectKey, contentTypeOfKey, InvalidObjectNameError, objectPath } from "./object-names";
+import { assertTtl } from "./signed-url-ttl";
 import { signObject } from "./url-signature";
 
 export { loadOrCreateSigningKey } from "./signing-key";
-
-export const MAX_SIGNED_URL_TTL_SECONDS = 604_800;
 
 export interface FsObjectStoreOptions {
   /** Objects live in `rootDir/<bucket>/<key>`. */
@@ -91,12 +90,6 @@ async function writeAtomically(path: string, body: Buffer): Promise<void> {
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
-  }
-}
-
-export function assertTtl(ttlSeconds: number): void {
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_SIGNED_URL_TTL_SECONDS) {
-    throw new RangeError(`URL lifetime must be 1..${MAX_SIGNED_URL_TTL_SECONDS} whole seconds, got ${ttlSeconds}`);
   }
 }
 
