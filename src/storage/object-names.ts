@@ -18,8 +18,13 @@ const IPV4_LIKE = /^\d+\.\d+\.\d+\.\d+$/;
 const KEY_SEGMENT = /^[A-Za-z0-9_.~-]{1,255}$/;
 const MAX_KEY_LENGTH = 1024;
 
+/** For validating a template's bucket up front with the rules both drivers accept. */
+export function isValidBucketName(bucket: string): boolean {
+  return BUCKET.test(bucket) && !bucket.includes("..") && !IPV4_LIKE.test(bucket);
+}
+
 export function assertBucketName(bucket: string): string {
-  if (!BUCKET.test(bucket) || bucket.includes("..") || IPV4_LIKE.test(bucket)) {
+  if (!isValidBucketName(bucket)) {
     throw new InvalidObjectNameError(
       `bucket ${JSON.stringify(bucket)} is not a valid bucket name (3..63 of a-z, 0-9, ".", "-")`,
     );
