@@ -14,6 +14,25 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": typeof types.CreateAccountDocument,
+    "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": typeof types.CreateTokenDocument,
+    "mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) }": typeof types.RevokeTokenDocument,
+    "query AuthTemplates { snapshotTemplates { edges { node { name } } } }": typeof types.AuthTemplatesDocument,
+    "\n  query Configs($domain: String, $first: Int, $after: String) {\n    snapshotConfigs(domain: $domain, first: $first, after: $after) {\n      edges { node { id domain appName streamName level template { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConfigsDocument,
+    "mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": typeof types.DeleteConfigDocument,
+    "mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }": typeof types.DeleteTemplateInUseDocument,
+    "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }": typeof types.DeleteDomainGroupInUseDocument,
+    "\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.DomainGroupsDocument,
+    "\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n": typeof types.EverythingDocument,
+    "query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }": typeof types.IsoTemplateDocument,
+    "query IsoConfigs($domain: String) { snapshotConfigs(domain: $domain) { edges { node { id } } } }": typeof types.IsoConfigsDocument,
+    "query IsoLive($domain: String) { liveStreams(domain: $domain) { edges { node { id } } } }": typeof types.IsoLiveDocument,
+    "\n  mutation IsoUpdate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": typeof types.IsoUpdateDocument,
+    "mutation IsoDeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }": typeof types.IsoDeleteTemplateDocument,
+    "mutation IsoDeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": typeof types.IsoDeleteConfigDocument,
+    "mutation IsoDeleteGroup($id: ID!) { deleteDomainGroup(id: $id) }": typeof types.IsoDeleteGroupDocument,
+    "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.IsoRevokeDocument,
+    "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": typeof types.IsoTokenDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": typeof types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": typeof types.UpdateTemplateDocument,
@@ -24,6 +43,25 @@ type Documents = {
     "\n  query Effective($domain: String!, $app: String!, $stream: String!) {\n    effectiveTemplate(domain: $domain, app: $app, stream: $stream) {\n      level\n      template { id name }\n      config { id level appName streamName }\n    }\n  }\n": typeof types.EffectiveDocument,
 };
 const documents: Documents = {
+    "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": types.CreateAccountDocument,
+    "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": types.CreateTokenDocument,
+    "mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) }": types.RevokeTokenDocument,
+    "query AuthTemplates { snapshotTemplates { edges { node { name } } } }": types.AuthTemplatesDocument,
+    "\n  query Configs($domain: String, $first: Int, $after: String) {\n    snapshotConfigs(domain: $domain, first: $first, after: $after) {\n      edges { node { id domain appName streamName level template { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConfigsDocument,
+    "mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": types.DeleteConfigDocument,
+    "mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }": types.DeleteTemplateInUseDocument,
+    "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }": types.DeleteDomainGroupInUseDocument,
+    "\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.DomainGroupsDocument,
+    "\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n": types.EverythingDocument,
+    "query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }": types.IsoTemplateDocument,
+    "query IsoConfigs($domain: String) { snapshotConfigs(domain: $domain) { edges { node { id } } } }": types.IsoConfigsDocument,
+    "query IsoLive($domain: String) { liveStreams(domain: $domain) { edges { node { id } } } }": types.IsoLiveDocument,
+    "\n  mutation IsoUpdate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": types.IsoUpdateDocument,
+    "mutation IsoDeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }": types.IsoDeleteTemplateDocument,
+    "mutation IsoDeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": types.IsoDeleteConfigDocument,
+    "mutation IsoDeleteGroup($id: ID!) { deleteDomainGroup(id: $id) }": types.IsoDeleteGroupDocument,
+    "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": types.IsoRevokeDocument,
+    "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": types.IsoTokenDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": types.UpdateTemplateDocument,
@@ -48,6 +86,82 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }"): (typeof documents)["mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n"): (typeof documents)["\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) }"): (typeof documents)["mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AuthTemplates { snapshotTemplates { edges { node { name } } } }"): (typeof documents)["query AuthTemplates { snapshotTemplates { edges { node { name } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Configs($domain: String, $first: Int, $after: String) {\n    snapshotConfigs(domain: $domain, first: $first, after: $after) {\n      edges { node { id domain appName streamName level template { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Configs($domain: String, $first: Int, $after: String) {\n    snapshotConfigs(domain: $domain, first: $first, after: $after) {\n      edges { node { id domain appName streamName level template { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }"): (typeof documents)["mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }"): (typeof documents)["mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }"): (typeof documents)["mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n"): (typeof documents)["\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }"): (typeof documents)["query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IsoConfigs($domain: String) { snapshotConfigs(domain: $domain) { edges { node { id } } } }"): (typeof documents)["query IsoConfigs($domain: String) { snapshotConfigs(domain: $domain) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query IsoLive($domain: String) { liveStreams(domain: $domain) { edges { node { id } } } }"): (typeof documents)["query IsoLive($domain: String) { liveStreams(domain: $domain) { edges { node { id } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IsoUpdate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n"): (typeof documents)["\n  mutation IsoUpdate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IsoDeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }"): (typeof documents)["mutation IsoDeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IsoDeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }"): (typeof documents)["mutation IsoDeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IsoDeleteGroup($id: ID!) { deleteDomainGroup(id: $id) }"): (typeof documents)["mutation IsoDeleteGroup($id: ID!) { deleteDomainGroup(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }"): (typeof documents)["mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }"): (typeof documents)["mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

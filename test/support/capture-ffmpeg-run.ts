@@ -19,11 +19,12 @@ export function runFfmpeg(args: string[], stdin?: Buffer): Promise<Buffer> {
   });
 }
 
-/** Stills from a lavfi source, `count` of them, each a whole JPEG or PNG file. */
+/** Stills from a lavfi source, `count` of them, each a whole JPEG or PNG file of exactly `size`. */
 export async function makeTestImages(format: "JPG" | "PNG", count: number, size = "96x64"): Promise<Buffer> {
   const codec = format === "JPG" ? ["-c:v", "mjpeg", "-pix_fmt", "yuvj420p"] : ["-c:v", "png"];
   return runFfmpeg([
-    "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=1`,
+    "-hide_banner", "-loglevel", "error", "-f", "lavfi", // testsrc2 rounds odd sizes to even ones; scaling afterwards gives any size.
+    "-i", `testsrc2=size=96x64:rate=1,scale=${size.replace("x", ":")}`,
     "-frames:v", String(count), ...codec, "-f", "image2pipe", "pipe:1",
   ]);
 }

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, it } from "vitest";
+import type { FrozenTemplate } from "../src/db/schema/live-streams";
+import { createCaptureEngine, type CaptureEngineOptions } from "../src/capture/engine";
+import { readImageInfo } from "../src/capture/image-info";
+import type { CapturedImage } from "../src/capture/types";
+import { silentLogger } from "../src/logger";
+import { pushTestStream, type PushOptions } from "./support/ffmpeg-push";
+import { startTestRtmpServer, type TestRtmpServer } from "./support/capture-rtmp-server";
+
+// The tests run concurrently against one media server so the suite takes about as long as its
+// slowest scenario; each one pushes its own stream. Intervals are 5 s, the smallest a template allows.
+
+function template(overrides: Partial<FrozenTemplate> = {}): FrozenTemplate {
+  return {
+    id: "tpl",
+    name: "tpl",
+    format: "JPG",
+    intervalSeconds: 5,
+    width: null,
+    height: null,
+    fillMode: "STRETCH",
+    storageMode: "SEQUENCE",
+    bucket: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function gapsSeconds(images: CapturedImage[]): number[] {
+  return images.slice(1).map((image, i) => (image.capturedAt.getTime() - (images[i]?.capturedAt.getTime() ?? 0)) / 1000);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.concurrent("capture engine against a real RTMP server", () => {
+  let server: TestRtmpServer;
+  beforeAll(async () => {
+    server = await startTestRtmpServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  type Cleanup = (fn: () => Promise<unknown>) => void;
+
+  /** Starts a push and an engine, both stopped when the test ends. */
+  async function setUp(
+    onTestFinished: Cleanup,
+    stream: string,
+    push: Partial<PushOptions>,
+    engine: Partial<CaptureEngineOptions> = {},
+  ) {
+    const pusher = pushTestStream({ url: server.url("live", stream), width: 640, height: 360, fps: 15, gop: 30, audio: true, ...push });
+    onTestFinished(() => pusher.stop());
+    const images: CapturedImage[] = [];
+    const capture = createCaptureEngine({
+      ffmpegPath: "ffmpeg",
+      logger: silentLogger(),
+      restartInitialDelayMs: 200,
+      onImage: (image) => {
+        images.push(image);
+      },
+      ...engine,
+    });
+    onTestFinished(() => capture.stopAll());
+    // Give the publisher a moment so the first pull finds the stream.
+    await sleep(1000);
+    return { capture, images, url: server.url("live", stream) };
+  }
+
+  it("captures JPG at the template interval and exact size", async ({ expect, onTestFinished }) => {
+    const received: number[] = [];
+    const { capture, images, url } = await setUp(onTestFinished, "jpg", { gop: 30 }, {
+      onImage: (image) => {
+        received.push(Date.now());
+        images.push(image);
+      },
+    });
+    capture.start({ liveStreamId: "jpg", pullUrl: url, template: template({ width: 320, height: 240, fillMode: "PAD_BLACK" }) });
+    await waitFor("three images", () => images.length >= 3, 30_000);
+    for (const [i, image] of images.entries()) {
+      expect(image.liveStreamId).toBe("jpg");
+      expect(readImageInfo(image.data)).toEqual({ format: "JPG", width: 320, height: 240 });
+      expect(image).toMatchObject({ format: "JPG", width: 320, height: 240 });
+      expect(Math.abs((received[i] ?? 0) - image.capturedAt.getTime())).toBeLessThan(500);
+    }
+    // A 2 s GOP: keyframes-only spacing is the interval rounded up to a keyframe.
+    for (const gap of gapsSeconds(images)) {
+      expect(gap).toBeGreaterThan(5 - 2 - 0.5);
+      expect(gap).toBeLessThan(5 + 2 + 0.5);
+    }
+  });
+
+  it("captures PNG with the other side following the source aspect ratio", async ({ expect, onTestFinished }) => {
+    const { capture, images, url } = await setUp(onTestFinished, "png", {});
+    capture.start({ liveStreamId: "png", pullUrl: url, template: template({ format: "PNG", width: 320, fillMode: "PAD_WHITE" }) });
+    await waitFor("two images", () => images.length >= 2, 30_000);
+    for (const image of images) {
+      expect(readImageInfo(image.data)).toEqual({ format: "PNG", width: 320, height: 180 });
+    }
+    const [gap] = gapsSeconds(images);
+    expect(gap).toBeGreaterThan(2.5);
+    expect(gap).toBeLessThan(7.5);
+  });
+
+  it("resumes capturing after its ffmpeg is killed", async ({ expect, onTestFinished }) => {
+    const { capture, images, url } = await setUp(onTestFinished, "killed", {});
+    capture.start({ liveStreamId: "killed", pullUrl: url, template: template() });
+    await waitFor("a first image", () => images.length >= 1, 20_000);
+    const pid = capture.inspect("killed")?.pid ?? -1;
+    expect(isAlive(pid)).toBe(true);
+    process.kill(pid, "SIGKILL");
+    const killedAt = Date.now();
+    await waitFor("an image after the kill", () => images.some((image) => image.capturedAt.getTime() > killedAt), 25_000);
+    const state = capture.inspect("killed");
+    expect(state?.pid).not.toBe(pid);
+    expect(state?.restarts).toBeGreaterThanOrEqual(1);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it("falls back to full decoding when the GOP is longer than the interval", async ({ expect, onTestFinished }) => {
+    // 10 s GOP, 5 s interval: keyframes alone would give one image every 10 s.
+    const { capture, images, url } = await setUp(onTestFinished, "long-gop", { gop: 150 });
+    capture.start({ liveStreamId: "long-gop", pullUrl: url, template: template() });
+    await waitFor("full decoding", () => capture.inspect("long-gop")?.keyframesOnly === false, 25_000);
+    const switchedAt = Date.now();
+    await waitFor("three images after the switch", () => images.filter((i) => i.capturedAt.getTime() > switchedAt).length >= 3, 30_000);
+    const afterSwitch = images.filter((i) => i.capturedAt.getTime() > switchedAt);
+    for (const gap of gapsSeconds(afterSwitch)) {
+      expect(gap).toBeGreaterThan(4);
+      expect(gap).toBeLessThan(6.5);
+    }
+  });
+
+  it("stop() ends ffmpeg and no image arrives afterwards", async ({ expect, onTestFinished }) => {
+    const { capture, images, url } = await setUp(onTestFinished, "stopped", {});
+    capture.start({ liveStreamId: "stopped", pullUrl: url, template: template() });
+    await waitFor("a first image", () => images.length >= 1, 20_000);
+    const pid = capture.inspect("stopped")?.pid ?? -1;
+    await capture.stop("stopped");
+    expect(isAlive(pid)).toBe(false);
+    expect(capture.active()).toEqual([]);
+    const count = images.length;
+    await sleep(7000);
+    expect(images.length).toBe(count);
+  });
+
+  it("a stream whose handler hangs does not delay another stream", async ({ expect, onTestFinished }) => {
+    const hungCalls: CapturedImage[] = [];
+    const { capture, images, url } = await setUp(onTestFinished, "healthy", {}, {
+      onImage: (image) => {
+        if (image.liveStreamId === "hung") {
+          hungCalls.push(image);
+          return new Promise<void>(() => {});
+        }
+        images.push(image);
+      },
+    });
+    const hungPush = pushTestStream({ url: server.url("live", "hung"), width: 320, height: 180, fps: 15, gop: 30, audio: true });
+    onTestFinished(() => hungPush.stop());
+    await sleep(500);
+    capture.start({ liveStreamId: "hung", pullUrl: server.url("live", "hung"), template: template() });
+    capture.start({ liveStreamId: "healthy", pullUrl: url, template: template() });
+    await waitFor("three healthy images", () => images.length >= 3, 30_000);
+    expect(hungCalls).toHaveLength(1);
+    for (const gap of gapsSeconds(images)) expect(gap).toBeLessThan(7.5);
+    const stopping = Date.now();
+    await capture.stopAll();
+    expect(Date.now() - stopping).toBeLessThan(5000);
+  });
+});
