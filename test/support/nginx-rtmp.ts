@@ -21,27 +21,22 @@ export interface NginxRtmpOptions {
 export interface NginxRtmp {
   /** RTMP port on 127.0.0.1, application `live`. */
   port: number;
-  config: string;
   stop(): Promise<void>;
 }
 
-/** Runs the real nginx with libnginx-mod-rtmp in the foreground, configured in a temp dir. */
-export async function startNginxRtmp(options: NginxRtmpOptions): Promise<NginxRtmp> {
-  if (!existsSync(RTMP_MODULE)) throw new Error(`${RTMP_MODULE} is missing: install libnginx-mod-rtmp`);
-  const dir = await mkdtemp(join(tmpdir(), "livesnap-nginx-"));
-  const port = options.port ?? (await freePort());
-  const errorLog = join(dir, "error.log");
-  const config = [
+/** An nginx.conf with only the rtmp module: application `live` on 127.0.0.1:port, hooks to hookUrl. */
+export function nginxRtmpConfig(options: NginxRtmpOptions & { port: number; dir: string }): string {
+  return [
     `load_module ${RTMP_MODULE};`,
     "daemon off;",
     "master_process off;",
     "worker_processes 1;",
-    `pid ${join(dir, "nginx.pid")};`,
-    `error_log ${errorLog} info;`,
+    `pid ${join(options.dir, "nginx.pid")};`,
+    `error_log ${join(options.dir, "error.log")} info;`,
     "events { worker_connections 64; }",
     "rtmp {",
     "  server {",
-    `    listen 127.0.0.1:${port};`,
+    `    listen 127.0.0.1:${options.port};`,
     "    application live {",
     "      live on;",
     "      record off;",
@@ -53,6 +48,15 @@ export async function startNginxRtmp(options: NginxRtmpOptions): Promise<NginxRt
     "}",
     "",
   ].join("\n");
+}
+
+/** Runs the real nginx with libnginx-mod-rtmp in the foreground, configured in a temp dir. */
+export async function startNginxRtmp(options: NginxRtmpOptions): Promise<NginxRtmp> {
+  if (!existsSync(RTMP_MODULE)) throw new Error(`${RTMP_MODULE} is missing: install libnginx-mod-rtmp`);
+  const dir = await mkdtemp(join(tmpdir(), "livesnap-nginx-"));
+  const port = options.port ?? (await freePort());
+  const errorLog = join(dir, "error.log");
+  const config = nginxRtmpConfig({ ...options, port, dir });
   const configFile = join(dir, "nginx.conf");
   await writeFile(configFile, config);
 
@@ -79,7 +83,6 @@ export async function startNginxRtmp(options: NginxRtmpOptions): Promise<NginxRt
   }
   return {
     port,
-    config,
     stop: cleanup,
   };
 }
