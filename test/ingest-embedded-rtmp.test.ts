@@ -85,6 +85,18 @@ describe("embedded RTMP ingest", () => {
     expect(lifecycle.events).toEqual([]);
   });
 
+  it("refuses a second publisher on a live stream without reporting it", async () => {
+    const lifecycle = new RecordingLifecycle();
+    const server = await startServer(lifecycle);
+    push(`rtmp://127.0.0.1:${server.port}/live/cam6`);
+    await lifecycle.waitFor((e) => e.kind === "published", 10_000);
+    const second = push(`rtmp://127.0.0.1:${server.port}/live/cam6`, 20);
+    const code = await Promise.race([second.exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 10_000))]);
+    expect(code).not.toBe(0);
+    expect(code).not.toBe("still running");
+    expect(lifecycle.events.map((e) => e.kind)).toEqual(["published"]);
+  });
+
   it("survives a client whose tcUrl is not a URL, and keeps accepting publishes", async () => {
     const lifecycle = new RecordingLifecycle();
     const server = await startServer(lifecycle);

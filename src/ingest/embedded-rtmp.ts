@@ -1,5 +1,4 @@
-import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { isIPv6 } from "node:net";
+import { createServer, isIPv6, type AddressInfo, type Server, type Socket } from "node:net";
 import Context from "node-media-server/src/core/context.js";
 import nmsLogger from "node-media-server/src/core/logger.js";
 import RtmpSession from "node-media-server/src/session/rtmp_session.js";
@@ -31,8 +30,8 @@ const PUBLISHER_IDLE_MS = 20_000;
 /**
  * RTMP ingest on node-media-server 4 inside this process. livesnap owns the listener and hands
  * each connection to node-media-server's RtmpSession, instead of running NodeMediaServer itself,
- * because NodeMediaServer calls process.exit() when its port is taken, writes a JSON store into
- * the working directory and cannot be stopped and started again. Publishes are reported from
+ * because NodeMediaServer calls process.exit() when its port is taken and opens a JSON store in
+ * the working directory. Publishes are reported from
  * the session's socket: node-media-server's own donePublish comes 30 s after the publisher left.
  */
 export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): EmbeddedRtmpServer {
