@@ -17,6 +17,7 @@ const envSchema = z
   .object({
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: port(4000),
+    PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v), "must be an http:// or https:// URL"),
     DATABASE_URL: optionalString.refine(
       (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
       "must be a postgres:// or postgresql:// URL",
@@ -55,6 +56,8 @@ const envSchema = z
 export interface Config {
   host: string;
   port: number;
+  /** Base of the URLs livesnap hands out (fs snapshot URLs); unset: http://HOST:PORT. */
+  publicUrl: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   bootstrapAdminToken: string | undefined;
@@ -95,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     host: e.HOST,
     port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     bootstrapAdminToken: e.BOOTSTRAP_ADMIN_TOKEN,

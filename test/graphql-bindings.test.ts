@@ -111,8 +111,7 @@ describe("snapshot configs and effectiveTemplate", () => {
     ];
     for (const [change, code, field] of cases) {
       const r = await alice.admin(CreateConfig, { input: { domain, templateId: tpl.app, ...change } as never });
-      expect(codes(r), JSON.stringify(change)).toEqual([code]);
-      expect(r.errors![0]!.extensions!.field, JSON.stringify(change)).toBe(field);
+      expect({ change, codes: codes(r), field: r.errors?.[0]?.extensions?.field }).toEqual({ change, codes: [code], field });
     }
     expect(await count()).toBe(0);
     const invalidQuery = await alice.reader(Effective, { domain, app: "a/b", stream: "x" });

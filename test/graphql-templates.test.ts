@@ -54,7 +54,7 @@ describe("snapshot templates", () => {
       { ...base, name: "_x-y_" },
     ] as const) {
       const r = await alice.admin(CreateTemplate, { input });
-      expect(r.errors, input.name).toBeUndefined();
+      expect({ name: input.name, errors: r.errors }).toEqual({ name: input.name, errors: undefined });
     }
   });
 

@@ -79,6 +79,7 @@ export function buildFfmpegArgs(input: FfmpegArgsInput): string[] {
   args.push("-vf", videoFilter(input.template));
   args.push("-fps_mode", "passthrough");
   args.push(...encoderArgs(input.template.format));
-  args.push("-f", "image2pipe", "pipe:1");
+  // Without flushing, an image smaller than the 32 KB output buffer waits in ffmpeg for the next one.
+  args.push("-flush_packets", "1", "-f", "image2pipe", "pipe:1");
   return args;
 }

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 
+const FIX = "install it (apt-get install ffmpeg) or set FFMPEG_PATH to the ffmpeg binary";
+
 /**
  * Runs `<ffmpegPath> -version` and returns its first line. Throws a one-line Error that says
  * how to fix things when the binary is missing or does not run, so startup fails clearly
@@ -12,12 +14,12 @@ export function assertFfmpegAvailable(ffmpegPath: string): Promise<string> {
         resolve(stdout.split("\n", 1)[0] ?? "");
         return;
       }
-      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : `not runnable (${error.message.split("\n", 1)[0]})`;
-      reject(
-        new Error(
-          `ffmpeg ${reason} at "${ffmpegPath}": install it (apt-get install ffmpeg) or set FFMPEG_PATH to the ffmpeg binary`,
-        ),
-      );
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        reject(new Error(`ffmpeg not found at "${ffmpegPath}": ${FIX}`));
+        return;
+      }
+      const reason = error.message.split("\n", 1)[0] ?? "";
+      reject(new Error(`ffmpeg not runnable at "${ffmpegPath}" (${reason}): ${FIX}`));
     });
   });
 }

@@ -15,7 +15,7 @@ export interface Result<T> {
 
 export type Run = <T, V extends Record<string, unknown>>(
   document: TypedDocumentNode<T, V>,
-  ...variables: V extends Record<string, never> ? [] : [V]
+  ...variables: {} extends V ? [V?] : [V]
 ) => Promise<Result<T>>;
 
 export interface Tenant {
