@@ -3,7 +3,7 @@ import type { FrozenTemplate } from "../src/db/schema/live-streams";
 import { createCaptureEngine, type CaptureEngineOptions } from "../src/capture/engine";
 import { readImageInfo } from "../src/capture/image-info";
 import type { CapturedImage } from "../src/capture/types";
-import { silentLogger } from "../src/logger";
+import { createLogger, silentLogger } from "../src/logger";
 import { pushTestStream, type PushOptions } from "./support/ffmpeg-push";
 import { startTestRtmpServer, type TestRtmpServer } from "./support/capture-rtmp-server";
 
@@ -59,7 +59,7 @@ describe.concurrent("capture engine against a real RTMP server", () => {
     await server?.stop();
   });
 
-  type Cleanup = (fn: () => Promise<unknown>) => void;
+  type Cleanup = (fn: () => Promise<void>) => void;
 
   /** Starts a push and an engine, both stopped when the test ends. */
   async function setUp(
@@ -69,11 +69,13 @@ describe.concurrent("capture engine against a real RTMP server", () => {
     engine: Partial<CaptureEngineOptions> = {},
   ) {
     const pusher = pushTestStream({ url: server.url("live", stream), width: 640, height: 360, fps: 15, gop: 30, audio: true, ...push });
-    onTestFinished(() => pusher.stop());
+    onTestFinished(async () => {
+      await pusher.stop();
+    });
     const images: CapturedImage[] = [];
     const capture = createCaptureEngine({
       ffmpegPath: "ffmpeg",
-      logger: silentLogger(),
+      logger: process.env.CAPTURE_DEBUG ? createLogger("debug") : silentLogger(),
       restartInitialDelayMs: 200,
       onImage: (image) => {
         images.push(image);
@@ -175,7 +177,9 @@ describe.concurrent("capture engine against a real RTMP server", () => {
       },
     });
     const hungPush = pushTestStream({ url: server.url("live", "hung"), width: 320, height: 180, fps: 15, gop: 30, audio: true });
-    onTestFinished(() => hungPush.stop());
+    onTestFinished(async () => {
+      await hungPush.stop();
+    });
     await sleep(500);
     capture.start({ liveStreamId: "hung", pullUrl: server.url("live", "hung"), template: template() });
     capture.start({ liveStreamId: "healthy", pullUrl: url, template: template() });

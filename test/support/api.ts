@@ -57,16 +57,7 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
   const operatorToken = "operator-token-for-tests-0123456789";
   await ensureBootstrapToken(handle.db, operatorToken);
 
-  const as =
-    (token: string | null): Run =>
-    async (document, ...variables) => {
-      const response = await yoga.fetch("http://livesnap.test/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query: print(document), variables: variables[0] ?? {} }),
-      });
-      return (await response.json()) as Result<never>;
-    };
+  const as = (token: string | null) => runner((url, init) => yoga.fetch(url, init), "http://livesnap.test", token);
 
   return {
     handle,
@@ -92,6 +83,25 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
     },
   };
 }
+
+/** Runs typed operations through `fetch` (yoga.fetch, or the real network) as the token's holder. */
+export function runner(
+  fetcher: (url: string, init: RequestInit) => Promise<Response> | Response,
+  baseUrl: string,
+  token: string | null,
+): Run {
+  return async (document, ...variables) => {
+    const response = await fetcher(`${baseUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: print(document), variables: variables[0] ?? {} }),
+    });
+    return (await response.json()) as Result<never>;
+  };
+}
+
+/** Over HTTP to a running livesnap. */
+export const httpRunner = (baseUrl: string, token: string | null): Run => runner(fetch, baseUrl, token);
 
 /** The error codes of a result, in order. */
 export function codes(result: Result<unknown>): (string | undefined)[] {

@@ -10,34 +10,40 @@ export function testDatabaseKind(): "pglite" | "postgres" {
   return process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
 }
 
-export async function createTestDatabase(): Promise<DatabaseHandle> {
+async function onServer(serverUrl: string, statement: string) {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh, empty PostgreSQL database for one test file; undefined on PGlite runs. */
+export async function createServerDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
+  if (!serverUrl) return undefined;
+  const name = `livesnap_test_${randomBytes(6).toString("hex")}`;
+  await onServer(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(serverUrl, `drop database if exists ${name} with (force)`) };
+}
+
+export async function createTestDatabase(): Promise<DatabaseHandle> {
+  const server = await createServerDatabase();
+  if (!server) {
     const handle = openDatabase({});
     await handle.migrate();
     return handle;
   }
-  const name = `livesnap_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = openDatabase({ url: url.toString(), maxConnections: 5 });
+  const handle = openDatabase({ url: server.url, maxConnections: 5 });
   await handle.migrate();
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      try {
-        await dropper.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.end();
-      }
+      await server.drop();
     },
   };
 }

@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createApp, type App } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import { issueTokenForAccount } from "../../src/domain/api-tokens";
+import { silentLogger } from "../../src/logger";
+import type { CaptureTunables } from "../../src/capture/tunables";
+import { createServerDatabase } from "./db";
+
+export interface TestApp {
+  app: App;
+  dataDir: string;
+  /** An ADMIN token of a fresh account. */
+  token(account: string, role?: "ADMIN" | "READER"): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service as `npm start` builds it, on free ports, a temporary DATA_DIR and a fresh
+ * database (PGlite there, or a new PostgreSQL database when TEST_DATABASE_URL is set).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { captureTunables?: Partial<CaptureTunables> } = {},
+): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "livesnap-test-"));
+  const server = await createServerDatabase();
+  const config = loadConfig({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    RTMP_PORT: "0",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    ...(server ? { DATABASE_URL: server.url } : {}),
+    ...env,
+  });
+  const app = createApp(config, {
+    logger: silentLogger(),
+    captureTunables: options.captureTunables,
+    uploadRetry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 500 },
+  });
+  try {
+    await app.start();
+  } catch (error) {
+    await app.stop();
+    await server?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    app,
+    dataDir,
+    token: async (account, role = "ADMIN") => (await issueTokenForAccount(app.database.db, account, role)).token,
+    async stop() {
+      await app.stop();
+      await server?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
