@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { assertFfmpegAvailable } from "./capture/ffmpeg-check";
-import { createCaptureEngine } from "./capture/engine";
+import { createCaptureEngine, type InspectableCaptureEngine } from "./capture/engine";
 import { streamIsReadable } from "./capture/probe";
 import type { CaptureTunables } from "./capture/tunables";
 import type { Config } from "./config";
@@ -40,6 +40,8 @@ export interface App {
   readonly bus: EventBus;
   readonly store: ObjectStore;
   readonly liveCapture: LiveCapture;
+  /** The capture engine, for inspection (which ffmpeg runs for which stream). */
+  readonly engine: InspectableCaptureEngine;
 }
 
 /** The composition root: builds every service from the config; nothing else reads it. */
@@ -52,7 +54,7 @@ export function createApp(config: Config, options: AppOptions): App {
   let liveCapture: LiveCapture | undefined;
   let rtmp: EmbeddedRtmpServer | undefined;
   let ws: { close(): Promise<void> } | undefined;
-  let engine: ReturnType<typeof createCaptureEngine> | undefined;
+  let engine: InspectableCaptureEngine | undefined;
   let baseUrl = "";
   const stops: (() => Promise<void>)[] = [];
 
@@ -122,6 +124,9 @@ export function createApp(config: Config, options: AppOptions): App {
     },
     get liveCapture() {
       return need(liveCapture, "capture");
+    },
+    get engine() {
+      return need(engine, "the capture engine");
     },
 
     async start() {

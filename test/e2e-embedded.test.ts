@@ -6,6 +6,7 @@ import { pushTestStream, type Push } from "./support/ffmpeg-push";
 import { fetchImage } from "./support/image-header";
 import { CreateConfig, CreateDomainGroup, CreateTemplate } from "./support/operations";
 import { freePort } from "./support/ports";
+import { waitFor } from "./support/wait";
 import { openWsClient, subscribe } from "./support/ws-client";
 
 const LiveStreams = graphql(`
@@ -196,12 +197,3 @@ describe("end to end on the embedded ingest", () => {
     await client.dispose();
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}

@@ -44,7 +44,10 @@ export interface LiveCapture {
   lifecycle: StreamLifecycle;
   /** The capture engine's image handler: store, record, announce. */
   onImage(image: CapturedImage): Promise<void>;
-  /** Binds the engine (which needs onImage first) and settles streams an earlier process left LIVE. */
+  /**
+   * Binds the engine (which needs onImage first) and, in the background, settles streams an
+   * earlier process left LIVE: probing a media server can take seconds, start-up does not wait.
+   */
   start(engine: CaptureEngine): Promise<void>;
   stop(): Promise<void>;
   readonly workerId: string;
@@ -59,6 +62,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const shutdown = new AbortController();
   let engine: CaptureEngine | null = null;
   let leaseTimer: NodeJS.Timeout | null = null;
+  let settling: Promise<void> = Promise.resolve();
 
   function capture(id: string, stream: CapturedStream, pullUrl: string) {
     captured.set(id, stream);
@@ -198,7 +202,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     workerId,
     async start(boundEngine) {
       engine = boundEngine;
-      await settleOrphans();
+      settling = settleOrphans().catch((err) => log.error({ err }, "could not settle streams left live"));
       leaseTimer = setInterval(() => {
         renewLeases(db, workerId, [...captured.keys()], new Date(Date.now() + leaseMs)).catch((err) =>
           log.error({ err }, "could not renew capture leases"),
@@ -209,6 +213,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     async stop() {
       if (leaseTimer) clearInterval(leaseTimer);
       shutdown.abort();
+      await settling;
       const ids = [...captured.keys()];
       await release(ids);
       // Hooked streams stay live on their media server; the next process takes them over at once.

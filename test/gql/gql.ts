@@ -17,6 +17,8 @@ type Documents = {
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": typeof types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": typeof types.E2ESnapshotsDocument,
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": typeof types.E2EUpdateTemplateDocument,
+    "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": typeof types.HookedLiveStreamsDocument,
+    "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": typeof types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": typeof types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": typeof types.CreateTokenDocument,
     "mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) }": typeof types.RevokeTokenDocument,
@@ -49,6 +51,8 @@ const documents: Documents = {
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": types.E2ESnapshotsDocument,
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": types.E2EUpdateTemplateDocument,
+    "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": types.HookedLiveStreamsDocument,
+    "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": types.CreateTokenDocument,
     "mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) }": types.RevokeTokenDocument,
@@ -104,6 +108,14 @@ export function graphql(source: "\n  query E2ESnapshots($domain: String!, $app: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n"): (typeof documents)["\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n"): (typeof documents)["\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n"): (typeof documents)["\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -9,7 +9,9 @@ import type { CaptureTunables } from "../../src/capture/tunables";
 import { createServerDatabase } from "./db";
 
 export interface TestApp {
-  app: App;
+  readonly app: App;
+  /** Stops livesnap and starts it again on the same database and DATA_DIR, as after a crash or upgrade. */
+  restart(): Promise<void>;
   dataDir: string;
   /** An ADMIN token of a fresh account. */
   token(account: string, role?: "ADMIN" | "READER"): Promise<string>;
@@ -35,11 +37,13 @@ export async function startTestApp(
     ...(server ? { DATABASE_URL: server.url } : {}),
     ...env,
   });
-  const app = createApp(config, {
-    logger: silentLogger(),
-    captureTunables: options.captureTunables,
-    uploadRetry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 500 },
-  });
+  const build = () =>
+    createApp(config, {
+      logger: silentLogger(),
+      captureTunables: options.captureTunables,
+      uploadRetry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 500 },
+    });
+  let app = build();
   try {
     await app.start();
   } catch (error) {
@@ -49,7 +53,14 @@ export async function startTestApp(
     throw error;
   }
   return {
-    app,
+    get app() {
+      return app;
+    },
+    async restart() {
+      await app.stop();
+      app = build();
+      await app.start();
+    },
     dataDir,
     token: async (account, role = "ADMIN") => (await issueTokenForAccount(app.database.db, account, role)).token,
     async stop() {
