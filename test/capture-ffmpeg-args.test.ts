@@ -35,6 +35,8 @@ describe("buildFfmpegArgs", () => {
     const output = args.slice(input + 2);
     expect(output).toEqual(expect.arrayContaining(["-an", "-sn", "-dn"]));
     expect(argAfter(output, "-fps_mode")).toBe("passthrough");
+    // A frame-threaded encoder holds each image until the next one: a full interval late.
+    expect(argAfter(output, "-threads")).toBe("1");
     expect(output.slice(-3)).toEqual(["-f", "image2pipe", "pipe:1"]);
   });
 

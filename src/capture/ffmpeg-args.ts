@@ -58,10 +58,14 @@ export function videoFilter(template: CaptureTemplate): string {
   return size === null ? selectFilter(template.intervalSeconds) : `${selectFilter(template.intervalSeconds)},${size}`;
 }
 
+/**
+ * One encoder thread: with frame threads an image leaves the encoder only when the next one
+ * enters, so every snapshot would come out one interval late.
+ */
 function encoderArgs(format: CaptureTemplate["format"]): string[] {
-  if (format === "PNG") return ["-c:v", "png", "-pix_fmt", "rgb24"];
+  if (format === "PNG") return ["-c:v", "png", "-pix_fmt", "rgb24", "-threads", "1"];
   // yuvj420p is mjpeg's full-range 4:2:0; q 2 is near the top of mjpeg's 2..31 quality scale.
-  return ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj420p"];
+  return ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj420p", "-threads", "1"];
 }
 
 /**
@@ -79,7 +83,6 @@ export function buildFfmpegArgs(input: FfmpegArgsInput): string[] {
   args.push("-vf", videoFilter(input.template));
   args.push("-fps_mode", "passthrough");
   args.push(...encoderArgs(input.template.format));
-  // Without flushing, an image smaller than the 32 KB output buffer waits in ffmpeg for the next one.
-  args.push("-flush_packets", "1", "-f", "image2pipe", "pipe:1");
+  args.push("-f", "image2pipe", "pipe:1");
   return args;
 }

@@ -10,6 +10,9 @@ interface NodeMediaServerInstance {
   stop(): Promise<void>;
 }
 type NodeMediaServerClass = new (config: Record<string, unknown>) => NodeMediaServerInstance;
+interface NodeMediaServerContext {
+  broadcasts: Map<string, { publisher: unknown; rtmpGopCache: unknown }>;
+}
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +20,8 @@ export interface TestRtmpServer {
   port: number;
   /** rtmp://127.0.0.1:<port>/<app>/<stream> */
   url(app: string, stream: string): string;
+  /** Resolves once the stream is published and its first keyframe reached the server's GOP cache. */
+  waitForKeyframe(app: string, stream: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +42,7 @@ function canConnect(port: number): Promise<boolean> {
 export async function startTestRtmpServer(): Promise<TestRtmpServer> {
   const NodeMediaServer = require("node-media-server") as NodeMediaServerClass;
   const nmsLogger = require("node-media-server/src/core/logger.js") as { level: string };
+  const nmsContext = require("node-media-server/src/core/context.js") as NodeMediaServerContext;
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "livesnap-nms-"));
   // The constructor forces debug level and prints a banner; it would drown the test report.
@@ -64,6 +70,15 @@ export async function startTestRtmpServer(): Promise<TestRtmpServer> {
   return {
     port,
     url: (app, stream) => `rtmp://127.0.0.1:${port}/${app}/${stream}`,
+    waitForKeyframe: async (app, stream, timeoutMs = 15_000) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const broadcast = nmsContext.broadcasts.get(`/${app}/${stream}`);
+        if (broadcast !== undefined && broadcast.publisher !== null && broadcast.rtmpGopCache !== null) return;
+        if (Date.now() > until) throw new Error(`no keyframe published on /${app}/${stream} within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     stop: async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
