@@ -2,6 +2,8 @@ import type { SnapshotRow } from "../db/schema";
 
 export interface SnapshotFilter {
   accountId: string;
+  /** The subscriber's token: its revocation ends the subscription. */
+  tokenId?: string | undefined;
   domain?: string | null | undefined;
   app?: string | null | undefined;
   stream?: string | null | undefined;
@@ -16,6 +18,8 @@ export interface EventBus {
   publishSnapshotCreated(snapshot: SnapshotRow): Promise<void>;
   /** Ends when `signal` aborts or the consumer stops iterating. */
   subscribeSnapshotCreated(filter: SnapshotFilter, signal?: AbortSignal): AsyncIterableIterator<SnapshotRow>;
+  /** Ends every subscription opened with this token, on every instance. */
+  publishTokenRevoked(tokenId: string): Promise<void>;
   close(): Promise<void>;
 }
 

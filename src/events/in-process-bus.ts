@@ -30,6 +30,10 @@ export function createInProcessEventBus(): EventBus {
       }
     },
 
+    async publishTokenRevoked(tokenId) {
+      for (const sub of [...subscribers]) if (sub.filter.tokenId === tokenId) close(sub);
+    },
+
     subscribeSnapshotCreated(filter, signal) {
       const sub: Subscriber = { filter, queue: [], wake: null, closed: false };
       subscribers.add(sub);

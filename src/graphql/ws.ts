@@ -1,11 +1,11 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs } from "graphql";
+import { GraphQLError, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Database } from "../db/client";
 import { authenticate } from "../domain/api-tokens";
 import type { Logger } from "../logger";
-import { GRAPHQL_PATH, type GraphQLServer } from "./yoga";
+import { GRAPHQL_PATH, isGraphQLErrorLike, type GraphQLServer } from "./yoga";
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
@@ -48,12 +48,21 @@ export function attachGraphQLWebSocket(deps: { server: Server; yoga: GraphQLServ
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch (error) {
+          // e.g. the token was revoked after the connection was made; yoga has already masked it
+          if (isGraphQLErrorLike(error)) return [error];
+          log.error({ err: error }, "could not build the context of a WebSocket operation");
+          return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } })];
+        }
         return {
           schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
       },

@@ -49,7 +49,7 @@ function rootCause(error: unknown): unknown {
   return current;
 }
 
-function isGraphQLErrorLike(error: unknown): error is GraphQLError {
+export function isGraphQLErrorLike(error: unknown): error is GraphQLError {
   return error instanceof Error && "extensions" in error && "originalError" in error;
 }
 

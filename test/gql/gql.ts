@@ -42,6 +42,9 @@ type Documents = {
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": typeof types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": typeof types.UpdateTemplateDocument,
     "mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }": typeof types.DeleteTemplateDocument,
+    "\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": typeof types.WsCreateTokenDocument,
+    "mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.WsRevokeDocument,
+    "query WsTemplates { snapshotTemplates { edges { cursor } } }": typeof types.WsTemplatesDocument,
     "\n  mutation CreateDomainGroup($input: CreateDomainGroupInput!) {\n    createDomainGroup(input: $input) { id pushDomain playDomain sourceId createdAt }\n  }\n": typeof types.CreateDomainGroupDocument,
     "\n  mutation CreateTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) {\n      id name format intervalSeconds width height fillMode storageMode bucket createdAt updatedAt\n    }\n  }\n": typeof types.CreateTemplateDocument,
     "\n  mutation CreateConfig($input: CreateSnapshotConfigInput!) {\n    createSnapshotConfig(input: $input) { id domain appName streamName level template { id name } }\n  }\n": typeof types.CreateConfigDocument,
@@ -76,6 +79,9 @@ const documents: Documents = {
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": types.UpdateTemplateDocument,
     "mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }": types.DeleteTemplateDocument,
+    "\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": types.WsCreateTokenDocument,
+    "mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }": types.WsRevokeDocument,
+    "query WsTemplates { snapshotTemplates { edges { cursor } } }": types.WsTemplatesDocument,
     "\n  mutation CreateDomainGroup($input: CreateDomainGroupInput!) {\n    createDomainGroup(input: $input) { id pushDomain playDomain sourceId createdAt }\n  }\n": types.CreateDomainGroupDocument,
     "\n  mutation CreateTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) {\n      id name format intervalSeconds width height fillMode storageMode bucket createdAt updatedAt\n    }\n  }\n": types.CreateTemplateDocument,
     "\n  mutation CreateConfig($input: CreateSnapshotConfigInput!) {\n    createSnapshotConfig(input: $input) { id domain appName streamName level template { id name } }\n  }\n": types.CreateConfigDocument,
@@ -208,6 +214,18 @@ export function graphql(source: "\n  mutation UpdateTemplate($id: ID!, $input: U
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }"): (typeof documents)["mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n"): (typeof documents)["\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }"): (typeof documents)["mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query WsTemplates { snapshotTemplates { edges { cursor } } }"): (typeof documents)["query WsTemplates { snapshotTemplates { edges { cursor } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -17,6 +17,8 @@ export function openWsClient(httpUrl: string, token: string | null): Client {
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: true,
+    // One connection for the test's operations, as a long-lived client keeps it.
+    lazyCloseTimeout: 60_000,
   });
 }
 
@@ -34,7 +36,8 @@ export function subscribe<T>(client: Client, query: string, variables: Record<st
         for (const w of waiters) w();
       },
       error: (error) => {
-        errors.push(error);
+        const close = error as { code?: unknown; reason?: unknown };
+        errors.push(typeof close.code === "number" ? { closed: close.code, reason: close.reason } : error);
         for (const w of waiters) w();
       },
       complete: () => {},

@@ -46,6 +46,11 @@ builder.mutationFields((t) => ({
   revokeApiToken: t.id({
     description: "OPERATOR only. The token stops working at once.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_, args, ctx) => revokeApiToken(ctx.db, ctx.viewer, args.id),
+    resolve: async (_, args, ctx) => {
+      const id = await revokeApiToken(ctx.db, ctx.viewer, args.id);
+      // Open subscriptions of the token end too, not only its next request.
+      await ctx.services.bus.publishTokenRevoked(id);
+      return id;
+    },
   }),
 }));

@@ -60,6 +60,7 @@ builder.subscriptionFields((t) => ({
       const viewer = requireViewer(ctx.viewer);
       return ctx.services.bus.subscribeSnapshotCreated({
         accountId: viewer.accountId,
+        tokenId: viewer.tokenId,
         domain: args.domain ? assertDomain("domain", args.domain) : null,
         app: args.app ? assertSegmentName("app", args.app) : null,
         stream: args.stream ? assertSegmentName("stream", args.stream) : null,
