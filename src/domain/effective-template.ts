@@ -1,4 +1,4 @@
-import { and, desc, eq, or } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { domainGroupsTable, snapshotConfigsTable, snapshotTemplatesTable } from "../db/schema";
 import { assertDomain, assertSegmentName } from "./names";
@@ -9,11 +9,61 @@ export interface EffectiveTemplate extends SnapshotConfigView {
   level: "DOMAIN" | "APP" | "STREAM";
 }
 
+/** "ALL" is stored as the empty string; see the snapshot_configs table. */
+const ALL = "";
+
 /**
- * STREAM binding, else APP, else DOMAIN, else null — in one indexed query: the three candidate
- * scopes are looked up in the (domain group, app, stream) unique index and the most specific
- * level wins (the enum orders DOMAIN < APP < STREAM).
+ * STREAM binding, else APP, else DOMAIN, else null — in one indexed query: the candidate scopes
+ * are looked up in the (domain group, app, stream) unique index and the most specific level
+ * wins (the enum orders DOMAIN < APP < STREAM).
+ *
+ * The IN lists are what let PostgreSQL probe the unique index with all three columns; the OR
+ * alone only reaches its domain group prefix, so every binding of the domain was read and
+ * filtered. The OR stays as the exact definition of the three scopes.
  */
+function resolutionQuery(db: Database, byAccount: boolean) {
+  const c = snapshotConfigsTable;
+  const app = sql.placeholder("app");
+  const stream = sql.placeholder("stream");
+  return db
+    .select({ config: c, domainGroup: domainGroupsTable, template: snapshotTemplatesTable })
+    .from(domainGroupsTable)
+    .innerJoin(c, eq(c.domainGroupId, domainGroupsTable.id))
+    .innerJoin(snapshotTemplatesTable, eq(snapshotTemplatesTable.id, c.templateId))
+    .where(
+      and(
+        eq(domainGroupsTable.pushDomain, sql.placeholder("domain")),
+        byAccount ? eq(domainGroupsTable.accountId, sql.placeholder("accountId")) : undefined,
+        inArray(c.appName, [app, ALL]),
+        inArray(c.streamName, [stream, ALL]),
+        or(
+          and(eq(c.appName, app), eq(c.streamName, stream)),
+          and(eq(c.appName, app), eq(c.streamName, ALL)),
+          and(eq(c.appName, ALL), eq(c.streamName, ALL)),
+        ),
+      ),
+    )
+    .orderBy(desc(c.level))
+    .limit(1)
+    .prepare(byAccount ? "effective_template_of_account" : "effective_template");
+}
+
+type ResolutionQuery = ReturnType<typeof resolutionQuery>;
+
+/**
+ * Built once per database handle rather than per call: building the SQL showed in profiles,
+ * and the PostgreSQL driver sends unprepared parameterised queries as two round trips and
+ * plans them every time.
+ */
+const prepared = new WeakMap<Database, { byAccount?: ResolutionQuery; any?: ResolutionQuery }>();
+
+function preparedResolution(db: Database, byAccount: boolean): ResolutionQuery {
+  let entry = prepared.get(db);
+  if (!entry) prepared.set(db, (entry = {}));
+  const key = byAccount ? "byAccount" : "any";
+  return (entry[key] ??= resolutionQuery(db, byAccount));
+}
+
 async function resolve(
   db: Database,
   domain: string,
@@ -21,25 +71,8 @@ async function resolve(
   stream: string,
   accountId: string | null,
 ): Promise<EffectiveTemplate | null> {
-  const c = snapshotConfigsTable;
-  const [row] = await db
-    .select({ config: c, domainGroup: domainGroupsTable, template: snapshotTemplatesTable })
-    .from(domainGroupsTable)
-    .innerJoin(c, eq(c.domainGroupId, domainGroupsTable.id))
-    .innerJoin(snapshotTemplatesTable, eq(snapshotTemplatesTable.id, c.templateId))
-    .where(
-      and(
-        eq(domainGroupsTable.pushDomain, domain),
-        accountId === null ? undefined : eq(domainGroupsTable.accountId, accountId),
-        or(
-          and(eq(c.appName, app), eq(c.streamName, stream)),
-          and(eq(c.appName, app), eq(c.streamName, "")),
-          and(eq(c.appName, ""), eq(c.streamName, "")),
-        ),
-      ),
-    )
-    .orderBy(desc(c.level))
-    .limit(1);
+  const query = preparedResolution(db, accountId !== null);
+  const [row] = await query.execute({ domain, app, stream, ...(accountId === null ? {} : { accountId }) });
   return row ? { ...row, level: row.config.level } : null;
 }
 
