@@ -18,7 +18,8 @@ import type { Logger } from "./logger";
 import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
 import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store";
 import type { ObjectStore } from "./storage/object-store";
-import type { RetryPolicy } from "./storage/put-with-retry";
+import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry";
+import { metricsRoute } from "./metrics";
 import { createS3ObjectStore } from "./storage/s3-store";
 
 export interface AppOptions {
@@ -57,6 +58,7 @@ export function createApp(config: Config, options: AppOptions): App {
   let engine: InspectableCaptureEngine | undefined;
   let baseUrl = "";
   const stops: (() => Promise<void>)[] = [];
+  const uploadCounters = createUploadCounters();
 
   const objectRoute: Route = (req, res) =>
     store && "handleObjectRequest" in store
@@ -72,6 +74,11 @@ export function createApp(config: Config, options: AppOptions): App {
         return yoga.handle(req, res).then(() => true);
       },
       objectRoute,
+      metricsRoute({
+        uploads: () => uploadCounters,
+        capturedStreams: () => engine?.active().length ?? 0,
+        snapshotsRecorded: () => liveCapture?.snapshotsRecorded ?? 0,
+      }),
       async (req, res) => {
         for (const route of lateRoutes) if (await route(req, res)) return true;
         return false;
@@ -176,6 +183,7 @@ export function createApp(config: Config, options: AppOptions): App {
         bus,
         logger,
         uploadRetry: options.uploadRetry,
+        uploadCounters,
         isStillLive: (url) => streamIsReadable(config.ffmpegPath, url, 15_000),
       });
       const capture = liveCapture;

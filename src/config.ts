@@ -2,7 +2,13 @@ import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a port number from 0 to 65535" })
+    .int("must be a port number from 0 to 65535")
+    .min(0, "must be a port number from 0 to 65535")
+    .max(65535, "must be a port number from 0 to 65535")
+    .default(fallback);
 const optionalString = z
   .string()
   .optional()
@@ -43,15 +49,22 @@ const envSchema = z
       .enum(["true", "false", "1", "0", ""])
       .default("false")
       .transform((v) => v === "true" || v === "1"),
-    SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(604800).default(3600),
+    SIGNED_URL_TTL_SECONDS: z.coerce
+      .number({ error: "must be a whole number of seconds from 1 to 604800 (7 days)" })
+      .int("must be a whole number of seconds from 1 to 604800 (7 days)")
+      .min(1, "must be a whole number of seconds from 1 to 604800 (7 days)")
+      .max(604800, "must be a whole number of seconds from 1 to 604800 (7 days)")
+      .default(3600),
     FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  })
-  .superRefine((env, ctx) => {
-    if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {
-      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE_DRIVER=s3" });
-    }
   });
+
+/** Checks across variables; run on the raw environment so they are reported with every other problem. */
+function crossChecks(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET?.trim()) problems.push("S3_BUCKET: is required when STORAGE_DRIVER=s3");
+  return problems;
+}
 
 export interface Config {
   host: string;
@@ -91,9 +104,11 @@ export class ConfigError extends Error {
 /** Parses the environment once; every problem is reported together. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`)),
+    ...crossChecks(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     host: e.HOST,

@@ -90,6 +90,14 @@ describe("end to end on the s3 driver, with the store going down", () => {
       await s3.restart();
       const resumed = await sub.next(20_000, (e) => e.snapshotCreated.streamName === "cam1" && Date.parse(e.snapshotCreated.capturedAt) > downAt + 7_000);
       expect((await fetchImage(resumed.snapshotCreated.url)).status).toBe(200);
+      // The outage shows in the metrics an operator watches.
+      const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
+      const metric = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(metrics)?.[1]);
+      expect(metric("livesnap_upload_retries_total")).toBeGreaterThan(0);
+      expect(metric("livesnap_upload_failures_total")).toBeGreaterThan(0);
+      expect(metric("livesnap_uploads_total")).toBeGreaterThanOrEqual(3);
+      expect(metric("livesnap_snapshots_recorded_total")).toBe(metric("livesnap_uploads_total"));
+      expect(metric("livesnap_captured_streams")).toBe(2);
       // Nothing announced while the store was down: every event is an object that exists.
       for (const e of sub.events) {
         expect((await fetch(e.snapshotCreated.url, { method: "HEAD" })).status).toBe(200);

@@ -51,6 +51,8 @@ export interface LiveCapture {
   start(engine: CaptureEngine): Promise<void>;
   stop(): Promise<void>;
   readonly workerId: string;
+  /** Snapshots stored, recorded and announced since start. */
+  readonly snapshotsRecorded: number;
 }
 
 export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
@@ -63,6 +65,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   let engine: CaptureEngine | null = null;
   let leaseTimer: NodeJS.Timeout | null = null;
   let settling: Promise<void> = Promise.resolve();
+  let snapshotsRecorded = 0;
 
   function capture(id: string, stream: CapturedStream, pullUrl: string) {
     captured.set(id, stream);
@@ -157,6 +160,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       bytes: image.data.length,
       capturedAt: image.capturedAt,
     });
+    snapshotsRecorded += 1;
     await bus.publishSnapshotCreated(row);
   }
 
@@ -200,6 +204,9 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     lifecycle,
     onImage,
     workerId,
+    get snapshotsRecorded() {
+      return snapshotsRecorded;
+    },
     async start(boundEngine) {
       engine = boundEngine;
       settling = settleOrphans().catch((err) => log.error({ err }, "could not settle streams left live"));

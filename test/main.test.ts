@@ -1,0 +1,62 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "./support/ports";
+import { waitFor } from "./support/wait";
+
+
+const MAIN = path.resolve(__dirname, "../src/main.ts");
+
+function runMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, exited, output: () => stdout + stderr };
+}
+
+describe("the livesnap process", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "livesnap-main-"));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it("reports every configuration problem at once and exits", async () => {
+    const run = runMain({ DATA_DIR: dataDir, PORT: "http", STORAGE_DRIVER: "s3", SIGNED_URL_TTL_SECONDS: "604801" });
+    expect(await run.exited).toBe(2);
+    const out = run.output();
+    expect(out).toContain("invalid configuration");
+    expect(out).toContain("PORT");
+    expect(out).toContain("S3_BUCKET");
+    expect(out).toContain("SIGNED_URL_TTL_SECONDS");
+  });
+
+  it("refuses to start without ffmpeg, saying how to fix it in one line", async () => {
+    const run = runMain({ DATA_DIR: dataDir, PORT: "0", RTMP_PORT: "0", FFMPEG_PATH: "/nonexistent/ffmpeg" });
+    expect(await run.exited).toBe(1);
+    const lines = run.output().split("\n").filter((l) => l.includes("ffmpeg not found"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("apt-get install ffmpeg");
+    expect(lines[0]).toContain("FFMPEG_PATH");
+  });
+
+  it("serves on its port and shuts down cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const rtmpPort = await freePort();
+    const run = runMain({ DATA_DIR: dataDir, PORT: String(port), RTMP_PORT: String(rtmpPort), LOG_LEVEL: "info" });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 30_000, "ready");
+      expect(run.output()).toContain("livesnap started");
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(0);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      run.child.kill("SIGKILL");
+    }
+  }, 60_000);
+});
