@@ -31,6 +31,25 @@ describe("GraphQL over WebSocket", () => {
     }
   });
 
+  it("takes the token from an operation's extensions.headers, as GraphiQL sends it", async () => {
+    const token = await t.token("ws-graphiql");
+    const client = openWsClient(t.app.url, null);
+    try {
+      const run = (headers: Record<string, string>) =>
+        new Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }>((resolve, reject) => {
+          client.subscribe(
+            { query: "{ snapshotTemplates { edges { cursor } } }", extensions: { headers } },
+            { next: (v) => resolve(v as never), error: reject, complete: () => {} },
+          );
+        });
+      expect(await run({ Authorization: `Bearer ${token}` })).toEqual({ data: { snapshotTemplates: { edges: [] } } });
+      const anonymous = await run({});
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it("gives errors their code and masks nothing deliberate", async () => {
     const token = await t.token("ws-errors");
     const client = openWsClient(t.app.url, token);

@@ -7,6 +7,12 @@ import { authenticate } from "../domain/api-tokens";
 import type { Logger } from "../logger";
 import { GRAPHQL_PATH, isGraphQLErrorLike, type GraphQLServer } from "./yoga";
 
+/** The authorization value of connection params or of an operation's extensions.headers. */
+function authorizationIn(params: Readonly<Record<string, unknown>> | null | undefined): unknown {
+  const value = params?.authorization ?? params?.Authorization;
+  return value === "" || value === null ? undefined : value;
+}
+
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
   subscribe(args: ExecutionArgs): unknown;
@@ -14,8 +20,9 @@ interface EnvelopedRoot {
 
 /**
  * graphql-ws on the HTTP server's port and path, run through yoga's envelop so that context,
- * auth, limits and error masking are the same as over HTTP. The connection is refused (4403)
- * without a valid token; each operation authenticates again, so a revoked token cannot start one.
+ * auth, limits and error masking are the same as over HTTP. A connection whose params carry an
+ * invalid token is refused (4403); each operation authenticates again, with the connection's
+ * token or one in its `extensions.headers` (GraphiQL's way), so a revoked token cannot start one.
  */
 export function attachGraphQLWebSocket(deps: { server: Server; yoga: GraphQLServer; db: Database; logger: Logger }) {
   const log = deps.logger.child({ module: "graphql-ws" });
@@ -25,19 +32,21 @@ export function attachGraphQLWebSocket(deps: { server: Server; yoga: GraphQLServ
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: async (ctx) => {
-        const value = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const value = authorizationIn(ctx.connectionParams);
+        // Without a token the connection may still carry per-operation tokens, as GraphiQL sends them.
+        if (value === undefined) return true;
         const match = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
         const viewer = match ? await authenticate(deps.db, match[1]!) : null;
-        if (!viewer) log.debug("WebSocket connection without a valid token refused");
+        if (!viewer) log.debug("WebSocket connection with an invalid token refused");
         return viewer !== null;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        const extensions = payload.extensions as { headers?: Record<string, unknown> } | null | undefined;
+        const authorization = authorizationIn(ctx.connectionParams) ?? authorizationIn(extensions?.headers);
         const { schema, execute, subscribe, contextFactory, parse, validate } = deps.yoga.getEnveloped({
           ...ctx,
-          request: new Request(`http://localhost${GRAPHQL_PATH}`, {
-            headers: { authorization: String(ctx.connectionParams?.authorization ?? "") },
-          }),
-          connectionParams: ctx.connectionParams,
+          request: new Request(`http://localhost${GRAPHQL_PATH}`),
+          connectionParams: authorization === undefined ? {} : { authorization },
           params: payload,
         });
         let document;
