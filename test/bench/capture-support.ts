@@ -1,0 +1,259 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rename, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { createApp, type App } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import { issueTokenForAccount } from "../../src/domain/api-tokens";
+import { createDomainGroup } from "../../src/domain/domain-groups";
+import { createSnapshotConfig } from "../../src/domain/snapshot-configs";
+import { createSnapshotTemplate } from "../../src/domain/snapshot-templates";
+import type { Viewer } from "../../src/domain/viewer";
+import { runFfmpeg } from "../support/capture-ffmpeg-run";
+import { freePort } from "../support/ports";
+
+/** Every benchmark in this family: 720p30, 2 s GOP, 5 s snapshot interval. */
+export const SOURCE = { width: 1280, height: 720, fps: 30, gopSeconds: 2 } as const;
+export const INTERVAL_SECONDS = 5;
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a live process has used so far; null once it is gone. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size in bytes; null once the process is gone. */
+export function processRssBytes(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ChildInfo {
+  pid: number;
+  args: string[];
+}
+
+/** Live direct children of this process (the capture ffmpegs the app spawned, the pushers). */
+export function childProcesses(parentPid = process.pid): ChildInfo[] {
+  const children: ChildInfo[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== parentPid) continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+      children.push({ pid: Number(entry), args });
+    } catch {
+      // exited while being read
+    }
+  }
+  return children;
+}
+
+export const isCaptureFfmpeg = (child: ChildInfo) => child.args.includes("image2pipe");
+export const isPusher = (child: ChildInfo) => child.args.includes("-stream_loop");
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * CPU seconds of this process and all its children: live ones from /proc, exited ones from
+ * this process's cutime/cstime, so a capture ffmpeg restarted mid-run is still counted.
+ */
+export function ourCpuSeconds(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const self = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / CLOCK_TICKS_PER_SECOND;
+  return childProcesses().reduce((sum, child) => sum + (processCpuSeconds(child.pid) ?? 0), self);
+}
+
+/**
+ * The machine is shared: reports how busy all of it was over a period and how much of that
+ * was this benchmark (this process and its children), in % of one core.
+ */
+export function startLoadMeter(): () => { machine: number; ours: number; other: number; cores: number } {
+  const machine = machineCpuTicks();
+  const ours = ourCpuSeconds();
+  const at = Date.now();
+  return () => {
+    const now = machineCpuTicks();
+    const cores = cpus().length;
+    const machinePct = ((now.busy - machine.busy) / (now.total - machine.total)) * cores * 100;
+    const oursPct = ((ourCpuSeconds() - ours) / ((Date.now() - at) / 1000)) * 100;
+    return { machine: machinePct, ours: oursPct, other: machinePct - oursPct, cores };
+  };
+}
+
+export function describeLoad(load: { machine: number; ours: number; other: number; cores: number }): string {
+  return `machine busy ${load.machine.toFixed(0)} % of ${load.cores * 100} % (this benchmark ${load.ours.toFixed(0)} %, other processes ${load.other.toFixed(0)} %)`;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+export function summarize(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    min: sorted[0] ?? Number.NaN,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A 20 s 720p30 H.264 + AAC FLV file with a 2 s GOP at 2.5 Mbit/s, encoded once and kept in the
+ * temp directory: pushing it with `-c copy` gives a real 720p30 stream for almost no CPU.
+ * 20 s is exactly ten GOPs, so keyframes stay 2 s apart across loops.
+ */
+export async function preEncodedSource(): Promise<string> {
+  const file = join(tmpdir(), "livesnap-bench-720p30-gop2s-v1.flv");
+  if (existsSync(file)) return file;
+  const partial = `${file}.${process.pid}.partial`;
+  await runFfmpeg([
+    "-hide_banner", "-loglevel", "error", "-y",
+    "-f", "lavfi", "-i", `testsrc2=size=${SOURCE.width}x${SOURCE.height}:rate=${SOURCE.fps}`,
+    "-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono",
+    "-t", "20",
+    "-c:v", "libx264", "-preset", "veryfast", "-b:v", "2500k", "-maxrate", "2500k", "-bufsize", "5000k",
+    "-pix_fmt", "yuv420p", "-g", String(SOURCE.fps * SOURCE.gopSeconds), "-keyint_min", String(SOURCE.fps * SOURCE.gopSeconds),
+    "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k", "-f", "flv", partial,
+  ]);
+  await rename(partial, file);
+  return file;
+}
+
+export interface CopyPush {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Pushes the pre-encoded file in real time, looping, without re-encoding. */
+export function pushCopy(file: string, url: string): CopyPush {
+  const child = spawn(
+    "ffmpeg",
+    ["-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-stream_loop", "-1", "-i", file, "-c", "copy", "-f", "flv", url],
+    { stdio: ["ignore", "ignore", "ignore"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** Counts the app's log lines by message, so a run can report restarts, fallbacks and drops. */
+export class LogTally {
+  readonly counts = new Map<string, number>();
+  readonly stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      for (const line of chunk.toString("utf8").split("\n")) {
+        if (line === "") continue;
+        try {
+          const entry = JSON.parse(line) as { level: number; msg?: string };
+          const key = `${pino.levels.labels[entry.level] ?? entry.level}: ${entry.msg ?? ""}`;
+          this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+        } catch {
+          // not JSON
+        }
+      }
+      done();
+    },
+  });
+  readonly logger = pino({ level: "debug" }, this.stream);
+
+  /** Warnings and errors, plus the debug line that marks an image dropped as too close. */
+  notable(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, count] of this.counts) {
+      if (/^(warn|error|fatal):/.test(key) || key.includes("too close")) out[key] = count;
+    }
+    return out;
+  }
+}
+
+export interface BenchApp {
+  app: App;
+  token: string;
+  accountId: string;
+  rtmpPort: number;
+  logs: LogTally;
+  pushUrl(stream: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service on 127.0.0.1 (embedded PGlite, fs store, embedded RTMP ingest) with the
+ * domain `localhost` bound to a 5 s JPG template, so every stream pushed to it is captured.
+ */
+export async function startBenchApp(storageMode: "COVERAGE" | "SEQUENCE" = "SEQUENCE"): Promise<BenchApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), "livesnap-bench-"));
+  const rtmpPort = await freePort();
+  const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", RTMP_PORT: String(rtmpPort), DATA_DIR: dataDir, LOG_LEVEL: "debug" });
+  const logs = new LogTally();
+  const app = createApp(config, { logger: logs.logger });
+  await app.start();
+  const db = app.database.db;
+  const { token, apiToken } = await issueTokenForAccount(db, "bench", "ADMIN");
+  const viewer: Viewer = { tokenId: apiToken.id, accountId: apiToken.accountId, role: "ADMIN", operator: false };
+  await createDomainGroup(db, viewer, { pushDomain: "localhost", playDomain: "play.localhost" });
+  const template = await createSnapshotTemplate(db, viewer, {
+    name: "bench",
+    format: "JPG",
+    intervalSeconds: INTERVAL_SECONDS,
+    storageMode,
+  });
+  await createSnapshotConfig(db, viewer, { domain: "localhost", templateId: template.id });
+  return {
+    app,
+    token,
+    accountId: apiToken.accountId,
+    rtmpPort,
+    logs,
+    // An IP host publishes to DEFAULT_PUSH_DOMAIN, which is localhost.
+    pushUrl: (stream) => `rtmp://127.0.0.1:${rtmpPort}/live/${stream}`,
+    stop: async () => {
+      await app.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
