@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../src/db/client";
+import { rowsOf } from "../src/db/json-row";
 import { createTestDatabase, testDatabaseKind } from "./support/db";
 
 describe(`migrations on ${testDatabaseKind()}`, () => {
@@ -17,7 +18,7 @@ describe(`migrations on ${testDatabaseKind()}`, () => {
     const result = await handle.db.execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { table_name: string }[];
+    const rows = rowsOf<{ table_name: string }>(result);
     expect(rows.map((r) => r.table_name)).toEqual([
       "accounts",
       "api_tokens",

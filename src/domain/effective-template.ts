@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { rowFromJson } from "../db/json-row";
 import type { Database } from "../db/client";
 import { domainGroupsTable, snapshotConfigsTable, snapshotTemplatesTable } from "../db/schema";
 import { assertDomain, assertSegmentName } from "./names";
@@ -9,60 +10,28 @@ export interface EffectiveTemplate extends SnapshotConfigView {
   level: "DOMAIN" | "APP" | "STREAM";
 }
 
-/** "ALL" is stored as the empty string; see the snapshot_configs table. */
-const ALL = "";
-
 /**
- * STREAM binding, else APP, else DOMAIN, else null — in one indexed query: the candidate scopes
- * are looked up in the (domain group, app, stream) unique index and the most specific level
- * wins (the enum orders DOMAIN < APP < STREAM).
- *
- * The IN lists are what let PostgreSQL probe the unique index with all three columns; the OR
- * alone only reaches its domain group prefix, so every binding of the domain was read and
- * filtered. The OR stays as the exact definition of the three scopes.
+ * STREAM binding, else APP, else DOMAIN, else null — in one indexed query, run by the
+ * `livesnap_effective_binding` function (drizzle/0001_effective_template_function.sql): the
+ * three candidate scopes are looked up in the (domain group, app, stream) unique index and the
+ * most specific level wins (the enum orders DOMAIN < APP < STREAM). Being PL/pgSQL, its plan is
+ * made once per connection; planning the join on every call cost more than running it.
  */
-function resolutionQuery(db: Database, byAccount: boolean) {
-  const c = snapshotConfigsTable;
-  const app = sql.placeholder("app");
-  const stream = sql.placeholder("stream");
+function bindingQuery(db: Database) {
   return db
-    .select({ config: c, domainGroup: domainGroupsTable, template: snapshotTemplatesTable })
-    .from(domainGroupsTable)
-    .innerJoin(c, eq(c.domainGroupId, domainGroupsTable.id))
-    .innerJoin(snapshotTemplatesTable, eq(snapshotTemplatesTable.id, c.templateId))
-    .where(
-      and(
-        eq(domainGroupsTable.pushDomain, sql.placeholder("domain")),
-        byAccount ? eq(domainGroupsTable.accountId, sql.placeholder("accountId")) : undefined,
-        inArray(c.appName, [app, ALL]),
-        inArray(c.streamName, [stream, ALL]),
-        or(
-          and(eq(c.appName, app), eq(c.streamName, stream)),
-          and(eq(c.appName, app), eq(c.streamName, ALL)),
-          and(eq(c.appName, ALL), eq(c.streamName, ALL)),
-        ),
-      ),
+    .select({
+      config: sql<Record<string, unknown>>`config`,
+      domainGroup: sql<Record<string, unknown>>`domain_group`,
+      template: sql<Record<string, unknown>>`template`,
+    })
+    .from(
+      sql`livesnap_effective_binding(${sql.placeholder("domain")}, ${sql.placeholder("app")}, ${sql.placeholder("stream")}, ${sql.placeholder("accountId")}::uuid)`,
     )
-    .orderBy(desc(c.level))
-    .limit(1)
-    .prepare(byAccount ? "effective_template_of_account" : "effective_template");
+    .prepare("livesnap_effective_binding");
 }
 
-type ResolutionQuery = ReturnType<typeof resolutionQuery>;
-
-/**
- * Built once per database handle rather than per call: building the SQL showed in profiles,
- * and the PostgreSQL driver sends unprepared parameterised queries as two round trips and
- * plans them every time.
- */
-const prepared = new WeakMap<Database, { byAccount?: ResolutionQuery; any?: ResolutionQuery }>();
-
-function preparedResolution(db: Database, byAccount: boolean): ResolutionQuery {
-  let entry = prepared.get(db);
-  if (!entry) prepared.set(db, (entry = {}));
-  const key = byAccount ? "byAccount" : "any";
-  return (entry[key] ??= resolutionQuery(db, byAccount));
-}
+/** Prepared once per database handle: PostgreSQL then neither parses nor plans the call again. */
+const prepared = new WeakMap<Database, ReturnType<typeof bindingQuery>>();
 
 async function resolve(
   db: Database,
@@ -71,9 +40,17 @@ async function resolve(
   stream: string,
   accountId: string | null,
 ): Promise<EffectiveTemplate | null> {
-  const query = preparedResolution(db, accountId !== null);
-  const [row] = await query.execute({ domain, app, stream, ...(accountId === null ? {} : { accountId }) });
-  return row ? { ...row, level: row.config.level } : null;
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = bindingQuery(db)));
+  const [row] = await query.execute({ domain, app, stream, accountId });
+  if (!row) return null;
+  const config = rowFromJson(snapshotConfigsTable, row.config);
+  return {
+    config,
+    domainGroup: rowFromJson(domainGroupsTable, row.domainGroup),
+    template: rowFromJson(snapshotTemplatesTable, row.template),
+    level: config.level,
+  };
 }
 
 /** What a publish of (domain, app, stream) by this account's customers would be captured with. */

@@ -107,11 +107,16 @@ function effectiveCase(levels: Record<string, number>): LoadCase {
   };
 }
 
-/** The exact SQL resolveEffectiveTemplate sends, captured through drizzle's logger, then EXPLAINed. */
+/**
+ * The exact SQL resolveEffectiveTemplate sends, captured through drizzle's logger, and the
+ * query inside the livesnap_effective_binding function it calls, read from pg_proc, EXPLAINed
+ * with the same values (the function's own plan is what runs on every call).
+ */
 async function explainResolution(
   open: (logger: { logQuery(query: string, params: unknown[]): void }) => {
     db: Database;
     explain(query: string, params: unknown[]): Promise<string[]>;
+    functionBody(name: string): Promise<string>;
     close(): Promise<void>;
   },
   viewer: Viewer,
@@ -123,8 +128,17 @@ async function explainResolution(
     const found = await resolveEffectiveTemplate(handle.db, viewer, input);
     if (found?.level !== "STREAM") throw new Error(`EXPLAIN sample resolved to ${found?.level ?? "nothing"}`);
     const { query, params } = captured.at(-1)!;
-    const plan = await handle.explain(`explain (analyze, costs, timing off, summary off) ${query}`, params);
-    return [`-- ${JSON.stringify(params)}`, query, "", ...plan].join("\n");
+    const body = await handle.functionBody("livesnap_effective_binding");
+    const inner = /RETURN QUERY\s+([\s\S]+?);\s*END/i.exec(body)?.[1];
+    if (!inner) throw new Error("no RETURN QUERY in livesnap_effective_binding");
+    const statement = inner
+      .replace(/\bp_domain\b/g, "$1")
+      .replace(/\bp_app\b/g, "$2")
+      .replace(/\bp_stream\b/g, "$3")
+      .replace(/\bp_account\b/g, "$4::uuid");
+    const values = [input.domain, input.app, input.stream, viewer.accountId];
+    const plan = await handle.explain(`explain (analyze, costs, timing off, summary off) ${statement}`, values);
+    return [`-- ${JSON.stringify(params)}`, query, "", "-- the function's query:", statement, "", ...plan].join("\n");
   } finally {
     await handle.close();
   }
@@ -225,6 +239,7 @@ export async function runEffectiveTemplateBench(options: { driver: "postgres"; s
             );
             return [...lines, "", "generic plan (plan_cache_mode = force_generic_plan):", ...generic];
           },
+          functionBody: async (name) => String((await client.unsafe("select prosrc from pg_proc where proname = $1", [name]))[0]!.prosrc),
           close: () => client.end(),
         };
       }
@@ -232,6 +247,8 @@ export async function runEffectiveTemplateBench(options: { driver: "postgres"; s
       return {
         db: drizzlePglite(client, { schema, logger }) as unknown as Database,
         explain: async (q, p) => (await client.query<Record<string, unknown>>(q, p)).rows.map((r) => String(r["QUERY PLAN"])),
+        functionBody: async (name) =>
+          String((await client.query<{ prosrc: string }>("select prosrc from pg_proc where proname = $1", [name])).rows[0]!.prosrc),
         close: () => client.close(),
       };
     }, seeded.viewer);
