@@ -16,11 +16,11 @@ function argAfter(args: string[], flag: string): string | undefined {
 const url = "rtmp://127.0.0.1:1935/live/cam-1?token=a&b=c";
 
 describe("buildFfmpegArgs", () => {
-  it("decodes keyframes only on one thread before the input when asked", () => {
+  it("reads and decodes keyframes only, on one thread, before the input when asked", () => {
     const args = buildFfmpegArgs({ inputUrl: url, template: template(), keyframesOnly: true });
     const input = args.indexOf("-i");
     expect(args[input + 1]).toBe(url);
-    expect(args.slice(0, input).join(" ")).toContain("-skip_frame nokey -threads 1");
+    expect(args.slice(0, input).join(" ")).toContain("-discard nokey -skip_frame nokey -threads 1");
   });
 
   it("decodes every frame when keyframes-only is off", () => {

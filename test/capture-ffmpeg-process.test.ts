@@ -1,3 +1,4 @@
+import { getPriority } from "node:os";
 import { describe, expect, it } from "vitest";
 import { buildFfmpegArgs } from "../src/capture/ffmpeg-args";
 import { startFfmpegProcess } from "../src/capture/ffmpeg-process";
@@ -52,6 +53,15 @@ describe("startFfmpegProcess", () => {
     const exit = await proc.exited;
     expect(exit.error?.message).toContain("ENOENT");
     await expect(proc.stop()).resolves.toBe(exit);
+  });
+
+  it("runs the capture at a lower priority than livesnap itself", async () => {
+    const proc = startFfmpegProcess({ ffmpegPath: "sh", args: ["-c", "sleep 5"], onImage: () => {} });
+    try {
+      expect(getPriority(proc.pid!)).toBe(Math.min(19, getPriority(0) + 10));
+    } finally {
+      await proc.stop();
+    }
   });
 
   it("stop() ends a running ffmpeg", async () => {

@@ -76,7 +76,9 @@ function encoderArgs(format: CaptureTemplate["format"]): string[] {
 export function buildFfmpegArgs(input: FfmpegArgsInput): string[] {
   // "error" keeps stderr useful: the yuvj pixel formats make swscale warn at every filter setup.
   const args = ["-hide_banner", "-nostdin", "-loglevel", "error"];
-  if (input.keyframesOnly) args.push("-skip_frame", "nokey", "-threads", "1");
+  // -discard drops non-key packets in the demuxer already, so they are not even handed to the
+  // decoder: measured 0.75 % of a core per 720p30 stream against 0.88 % without it (BENCHMARKS.md).
+  if (input.keyframesOnly) args.push("-discard", "nokey", "-skip_frame", "nokey", "-threads", "1");
   if (input.inputFormat !== undefined) args.push("-f", input.inputFormat);
   args.push("-i", input.inputUrl);
   args.push("-an", "-sn", "-dn");

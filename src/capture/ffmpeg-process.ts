@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from "node:os";
 import { spawn } from "node:child_process";
 import { ImageSplitter } from "./image-splitter";
 
@@ -29,12 +30,29 @@ export interface FfmpegProcess {
   stop(): Promise<FfmpegExit>;
 }
 
+/**
+ * Captures yield to the livesnap process: when CPU runs short, the ingest relaying every
+ * stream (and the API) must keep up, or all captures starve at once; a late snapshot is the
+ * lesser harm.
+ */
+const CAPTURE_NICENESS = 10;
+
+function lowerPriority(pid: number | undefined) {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, Math.min(19, getPriority(0) + CAPTURE_NICENESS));
+  } catch {
+    // the process may already have exited; its exit is reported elsewhere
+  }
+}
+
 export function startFfmpegProcess(options: FfmpegProcessOptions): FfmpegProcess {
   const tailBytes = options.stderrTailBytes ?? 4096;
   const stopGraceMs = options.stopGraceMs ?? 3000;
   const splitter = new ImageSplitter();
   let stderr = "";
   const child = spawn(options.ffmpegPath, options.args, { stdio: ["ignore", "pipe", "pipe"] });
+  lowerPriority(child.pid);
 
   child.stdout.on("data", (chunk: Buffer) => {
     for (const image of splitter.push(chunk)) options.onImage(image);
