@@ -34,6 +34,10 @@ export class CaptureSession {
   private restartTimer: NodeJS.Timeout | undefined;
   private watchdogTimer: NodeJS.Timeout | undefined;
   private lastDeliveredAt: number | undefined;
+  /** Whether the running ffmpeg has written an image yet. */
+  private processHasImaged = false;
+  /** Keyframes-only ffmpegs in a row that wrote nothing at all before going silent. */
+  private silentStarts = 0;
   private pending: CapturedImage | undefined;
   private delivering = false;
   private readonly intervalMs: number;
@@ -76,6 +80,7 @@ export class CaptureSession {
       onExit: (exit) => this.handleExit(process, exit),
     });
     this.process = process;
+    this.processHasImaged = false;
     this.spawned += 1;
     this.log.debug({ pid: process.pid, keyframesOnly: this.keyframesOnly }, "ffmpeg started");
     this.armWatchdog(this.intervalMs + tunables.startupGraceMs);
@@ -84,6 +89,8 @@ export class CaptureSession {
   private handleImage(process: FfmpegProcess, data: Buffer): void {
     if (process !== this.process || this.stopped) return;
     const now = Date.now();
+    this.processHasImaged = true;
+    this.silentStarts = 0;
     this.restartDelayMs = this.options.tunables.restartInitialDelayMs;
     this.armWatchdog(this.intervalMs + this.options.tunables.silenceMarginMs);
     const info = readImageInfo(data);
@@ -148,9 +155,15 @@ export class CaptureSession {
     const process = this.process;
     if (this.stopped || process === undefined) return;
     this.process = undefined;
-    if (this.keyframesOnly) {
-      // ffmpeg runs but keyframes-only decoding produced nothing in time: the GOP is longer
-      // than the interval or the source has no keyframes. Full decoding picks any frame.
+    if (this.keyframesOnly && !this.processHasImaged && this.silentStarts === 0) {
+      // Nothing at all yet: a source without keyframes, or one slow to start on a busy
+      // machine. Full decoding costs several times the CPU for the rest of the stream, so
+      // the first time this ffmpeg only gets a second chance.
+      this.silentStarts += 1;
+      this.log.warn({ silentMs: timeoutMs }, "no image since ffmpeg started; restarting");
+    } else if (this.keyframesOnly) {
+      // Keyframes came, but further apart than the interval (a long GOP), or twice none came
+      // at all. Full decoding picks any frame.
       this.keyframesOnly = false;
       this.log.warn({ silentMs: timeoutMs }, "no keyframe within the interval; switching this stream to full decoding");
     } else {
