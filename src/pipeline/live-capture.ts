@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/client";
-import type { FrozenTemplate } from "../db/schema";
+import type { FrozenTemplate, LiveStreamRow } from "../db/schema";
 import { contentTypeFor, snapshotKey } from "../domain/object-keys";
 import {
   claimOrphanedStreams,
@@ -67,9 +67,18 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   let settling: Promise<void> = Promise.resolve();
   let snapshotsRecorded = 0;
 
-  function capture(id: string, stream: CapturedStream, pullUrl: string) {
-    captured.set(id, stream);
-    engine?.start({ liveStreamId: id, pullUrl, template: stream.template });
+  /** Captures a recorded live stream; the caller has checked that it has an account, a source id and a template. */
+  function capture(row: LiveStreamRow, pullUrl: string) {
+    const template = row.template!;
+    captured.set(row.id, {
+      accountId: row.accountId!,
+      domain: row.domain,
+      app: row.appName,
+      stream: row.streamName,
+      sourceId: row.sourceId!,
+      template,
+    });
+    engine?.start({ liveStreamId: row.id, pullUrl, template });
   }
 
   async function release(ids: string[]) {
@@ -100,18 +109,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
         log.info(where, "no snapshot template applies: recorded, not captured");
       } else {
         log.info({ ...where, template: stream.template.name }, "published: capturing");
-        capture(
-          stream.id,
-          {
-            accountId: stream.accountId,
-            domain: stream.domain,
-            app: stream.appName,
-            stream: stream.streamName,
-            sourceId: stream.sourceId!,
-            template: stream.template,
-          },
-          signal.pullUrl,
-        );
+        capture(stream, signal.pullUrl);
       }
     },
     async unpublished(signal: StreamSignal) {
@@ -182,18 +180,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
           return;
         }
         log.info({ liveStreamId: row.id }, "stream still live after a restart: capturing again");
-        capture(
-          row.id,
-          {
-            accountId: row.accountId!,
-            domain: row.domain,
-            app: row.appName,
-            stream: row.streamName,
-            sourceId: row.sourceId!,
-            template: row.template!,
-          },
-          row.pullUrl!,
-        );
+        capture(row, row.pullUrl!);
       }),
     );
     await endLiveStreams(db, ended);
