@@ -25,6 +25,7 @@ describe("HTTP server", () => {
     expect(response.headers.get("content-type")).toContain("text/html");
     const html = await response.text();
     expect(html).toContain("<title>livesnap</title>");
+    expect(html).toContain("Put your token in the Headers tab");
     expect(html.length).toBeGreaterThan(100_000); // the GraphiQL bundle itself, not a loader
     const external = [...html.matchAll(/<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*["']?(https?:)?\/\/[^"'\s>]+/gi)].map((m) => m[0]);
     expect(external).toEqual([]);

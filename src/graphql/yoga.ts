@@ -16,6 +16,21 @@ export const GRAPHQL_PATH = "/graphql";
 /** Limits no real client reaches, that stop abusive documents before they run. */
 export const QUERY_LIMITS = { maxDepth: 12, maxCost: 20_000, maxAliases: 30, maxTokens: 5_000, maxDirectives: 50 };
 
+const GRAPHIQL_DEFAULT_QUERY = `# livesnap GraphQL API
+#
+# Put your token in the Headers tab below: {"Authorization": "Bearer lsk_..."}
+# (npm run cli -- token create --account NAME --role admin prints one).
+# Queries, mutations and subscriptions all use it; the Docs pane lists everything.
+
+query Overview {
+  domainGroups(first: 10) { edges { node { pushDomain playDomain sourceId } } }
+  snapshotTemplates(first: 10) { edges { node { id name format intervalSeconds width height storageMode } } }
+  liveStreams(status: LIVE, first: 10) { edges { node { domain appName streamName lastSnapshot { url } } } }
+}
+
+# subscription Snapshots { snapshotCreated { domain appName streamName key width height url } }
+`;
+
 export interface InitialContext {
   request: Request;
   /** graphql-ws connection_init payload, for operations over WebSocket. */
@@ -65,7 +80,7 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
       warn: (...args) => log.warn(args.map(String).join(" ")),
       error: (...args) => log.error(args.map(String).join(" ")),
     },
-    graphiql: { title: "livesnap", subscriptionsProtocol: "WS" },
+    graphiql: { title: "livesnap", subscriptionsProtocol: "WS", defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     renderGraphiQL,
     context: async (initial) => ({
       db: deps.db,
