@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
+import postgres from "postgres";
 import { createApp, type App } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { issueTokenForAccount } from "../../src/domain/api-tokens";
@@ -13,6 +16,7 @@ import { createSnapshotConfig } from "../../src/domain/snapshot-configs";
 import { createSnapshotTemplate } from "../../src/domain/snapshot-templates";
 import type { Viewer } from "../../src/domain/viewer";
 import { runFfmpeg } from "../support/capture-ffmpeg-run";
+import { nginxRtmpConfig } from "../support/nginx-rtmp";
 import { freePort } from "../support/ports";
 
 /** Every benchmark in this family: 720p30, 2 s GOP, 5 s snapshot interval. */
@@ -68,6 +72,25 @@ export function childProcesses(parentPid = process.pid): ChildInfo[] {
 
 export const isCaptureFfmpeg = (child: ChildInfo) => child.args.includes("image2pipe");
 export const isPusher = (child: ChildInfo) => child.args.includes("-stream_loop");
+export const isNginx = (child: ChildInfo) => /(^|\/)nginx$/.test(child.args[0] ?? "") || (child.args[0] ?? "").startsWith("nginx:");
+
+/**
+ * Backends of one PostgreSQL database (not our children: the server forks them). Their
+ * command line reads `postgres: [<cluster>:] <user> <database> <client> <state>`.
+ */
+export function postgresBackends(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim().split(/\s+/);
+      if (args[0] === "postgres:" && args.slice(1, 4).includes(database)) pids.push(Number(entry));
+    } catch {
+      // exited while being read
+    }
+  }
+  return pids;
+}
 
 /** Busy and total jiffies of the whole machine, from /proc/stat. */
 export function machineCpuTicks(): { busy: number; total: number } {
@@ -208,50 +231,193 @@ export class LogTally {
   }
 }
 
+export type BenchIngest = "embedded" | "nginx";
+
 export interface BenchApp {
   app: App;
   token: string;
   accountId: string;
+  /** Where pushers publish: the embedded ingest's port, or nginx's. */
   rtmpPort: number;
+  ingest: BenchIngest;
+  /** The nginx process (nginx variant): a child of this process, one worker, no master. */
+  nginxPid?: number;
+  /** nginx's error log lines at warn level and above, by message (nginx variant). */
+  nginxProblems?(): Promise<Record<string, number>>;
+  /** The PostgreSQL database the app uses (nginx variant), for finding its backends. */
+  databaseName?: string;
   logs: LogTally;
   pushUrl(stream: string): string;
   stop(): Promise<void>;
 }
 
 /**
- * The whole service on 127.0.0.1 (embedded PGlite, fs store, embedded RTMP ingest) with the
- * domain `localhost` bound to a 5 s JPG template, so every stream pushed to it is captured.
+ * The whole service on 127.0.0.1 with the domain `localhost` bound to a 5 s JPG template, so
+ * every stream pushed to it is captured. Always the fs store.
+ * - `embedded`: embedded PGlite and the embedded RTMP ingest (node-media-server in this process).
+ * - `nginx`: the production shape: a fresh PostgreSQL database on LOAD_BENCH_POSTGRES_URL
+ *   (default postgres://postgres@127.0.0.1:5432/postgres), created here and dropped on stop,
+ *   and nginx-rtmp as ingest, calling livesnap's hook; capture pulls the streams back from nginx.
  */
-export async function startBenchApp(storageMode: "COVERAGE" | "SEQUENCE" = "SEQUENCE"): Promise<BenchApp> {
-  const dataDir = await mkdtemp(join(tmpdir(), "livesnap-bench-"));
-  const rtmpPort = await freePort();
-  const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", RTMP_PORT: String(rtmpPort), DATA_DIR: dataDir, LOG_LEVEL: "debug" });
-  const logs = new LogTally();
-  const app = createApp(config, { logger: logs.logger });
-  await app.start();
-  const db = app.database.db;
-  const { token, apiToken } = await issueTokenForAccount(db, "bench", "ADMIN");
-  const viewer: Viewer = { tokenId: apiToken.id, accountId: apiToken.accountId, role: "ADMIN", operator: false };
-  await createDomainGroup(db, viewer, { pushDomain: "localhost", playDomain: "play.localhost" });
-  const template = await createSnapshotTemplate(db, viewer, {
-    name: "bench",
-    format: "JPG",
-    intervalSeconds: INTERVAL_SECONDS,
-    storageMode,
-  });
-  await createSnapshotConfig(db, viewer, { domain: "localhost", templateId: template.id });
+export async function startBenchApp(storageMode: "COVERAGE" | "SEQUENCE" = "SEQUENCE", ingest: BenchIngest = "embedded"): Promise<BenchApp> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((error: unknown) => console.error("bench cleanup:", error));
+    }
+  };
+  try {
+    const dataDir = await mkdtemp(join(tmpdir(), "livesnap-bench-"));
+    stops.push(() => rm(dataDir, { recursive: true, force: true }));
+    const logs = new LogTally();
+    let config: ReturnType<typeof loadConfig>;
+    let nginxPort = 0;
+    let database: { name: string; url: string; drop(): Promise<void> } | undefined;
+    const secret = randomBytes(12).toString("hex");
+    if (ingest === "nginx") {
+      database = await createBenchDatabase(process.env.LOAD_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+      const db = database;
+      stops.push(() => db.drop());
+      nginxPort = await freePort();
+      config = loadConfig({
+        HOST: "127.0.0.1",
+        PORT: "0",
+        RTMP_PORT: "0",
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "debug",
+        DATABASE_URL: db.url,
+        HOOK_SECRET: secret,
+        PULL_URL_NGINX_RTMP: `rtmp://127.0.0.1:${nginxPort}/{app}/{stream}`,
+      });
+    } else {
+      config = loadConfig({ HOST: "127.0.0.1", PORT: "0", RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: "debug" });
+    }
+    const app = createApp(config, { logger: logs.logger });
+    stops.push(() => app.stop());
+    await app.start();
+    let nginx: BenchNginx | undefined;
+    if (ingest === "nginx") {
+      nginx = await startBenchNginx(`${app.url}/hooks/nginx-rtmp?secret=${secret}`, nginxPort);
+      const started = nginx;
+      // Stopped before the app, so its on_publish_done hooks still find livesnap.
+      stops.push(() => started.stop());
+    }
+    const rtmpPort = nginx ? nginx.port : app.rtmpPort!;
+
+    const db = app.database.db;
+    const { token, apiToken } = await issueTokenForAccount(db, "bench", "ADMIN");
+    const viewer: Viewer = { tokenId: apiToken.id, accountId: apiToken.accountId, role: "ADMIN", operator: false };
+    await createDomainGroup(db, viewer, { pushDomain: "localhost", playDomain: "play.localhost" });
+    const template = await createSnapshotTemplate(db, viewer, {
+      name: "bench",
+      format: "JPG",
+      intervalSeconds: INTERVAL_SECONDS,
+      storageMode,
+    });
+    await createSnapshotConfig(db, viewer, { domain: "localhost", templateId: template.id });
+    return {
+      app,
+      token,
+      accountId: apiToken.accountId,
+      rtmpPort,
+      ingest,
+      ...(nginx ? { nginxPid: nginx.pid, nginxProblems: nginx.problems } : {}),
+      ...(database ? { databaseName: database.name } : {}),
+      logs,
+      // Embedded: an IP host publishes to DEFAULT_PUSH_DOMAIN, which is localhost. nginx: the
+      // hook reads the domain from the vhost argument.
+      pushUrl: (stream) =>
+        ingest === "nginx" ? `rtmp://127.0.0.1:${rtmpPort}/live/${stream}?vhost=localhost` : `rtmp://127.0.0.1:${rtmpPort}/live/${stream}`,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** A fresh database on a PostgreSQL server, dropped (with force) by drop(). */
+async function createBenchDatabase(serverUrl: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `livesnap_bench_${randomBytes(6).toString("hex")}`;
+  const run = async (statement: string) => {
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      await admin.unsafe(statement);
+    } finally {
+      await admin.end({ timeout: 5 });
+    }
+  };
+  await run(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+interface BenchNginx {
+  port: number;
+  pid: number;
+  problems(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * nginx with the rtmp module as in test/support/nginx-rtmp.ts, but with room for many streams:
+ * each stream holds two connections (publisher and capture) and each hook call one more, so the
+ * 64 worker connections of the test config would refuse streams past ~30.
+ */
+async function startBenchNginx(hookUrl: string, port: number): Promise<BenchNginx> {
+  const dir = await mkdtemp(join(tmpdir(), "livesnap-bench-nginx-"));
+  const errorLog = join(dir, "error.log");
+  const configFile = join(dir, "nginx.conf");
+  const config = nginxRtmpConfig({ hookUrl, port, dir }).replace("worker_connections 64;", "worker_connections 1024;");
+  if (!config.includes("worker_connections 1024;")) throw new Error("unexpected nginx config: worker_connections not found");
+  await writeFile(configFile, config.replace(`error_log ${errorLog} info;`, `error_log ${errorLog} warn;`));
+  const child = spawn("/usr/sbin/nginx", ["-p", dir, "-e", errorLog, "-c", configFile], { stdio: ["ignore", "ignore", "ignore"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      const log = await readFile(errorLog, "utf8").catch(() => "");
+      await stop();
+      throw new Error(`nginx did not start on ${port}\n${log}`);
+    }
+    await sleep(50);
+  }
   return {
-    app,
-    token,
-    accountId: apiToken.accountId,
-    rtmpPort,
-    logs,
-    // An IP host publishes to DEFAULT_PUSH_DOMAIN, which is localhost.
-    pushUrl: (stream) => `rtmp://127.0.0.1:${rtmpPort}/live/${stream}`,
-    stop: async () => {
-      await app.stop();
-      await rm(dataDir, { recursive: true, force: true });
+    port,
+    pid: child.pid!,
+    problems: async () => {
+      const out: Record<string, number> = {};
+      const log = await readFile(errorLog, "utf8").catch(() => "");
+      for (const line of log.split("\n")) {
+        // 2026/01/01 00:00:00 [error] 123#0: *45 message, client: ..., server: ...
+        const match = /\[(\w+)\] \d+#\d+: (?:\*\d+ )?([^,]*)/.exec(line);
+        if (match) {
+          const key = `${match[1]}: ${match[2]!.replace(/\d+/g, "N")}`;
+          out[key] = (out[key] ?? 0) + 1;
+        }
+      }
+      return out;
     },
+    stop,
   };
 }
 
