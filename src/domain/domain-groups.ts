@@ -4,8 +4,8 @@ import type { Database } from "../db/client";
 import { domainGroupsTable, snapshotConfigsTable, type DomainGroupRow } from "../db/schema";
 import { conflict, notFound } from "../errors";
 import { assertDomain } from "./names";
-import { keysetAfter, keysetOrder } from "./keyset";
-import { decodeCursor, isUuid, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { ownRowsByCreation } from "./keyset";
+import { fetchPage, isUuid, type Page, type PageArgs } from "./pagination";
 import { pgErrorCode, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from "./pg-errors";
 import { requireAdmin, requireViewer, type Viewer } from "./viewer";
 
@@ -45,21 +45,14 @@ export async function createDomainGroup(
 
 export async function listDomainGroups(db: Database, viewer: Viewer | null, args: PageArgs): Promise<Page<DomainGroupRow>> {
   const v = requireViewer(viewer);
-  const size = pageSize(args.first);
-  const after = decodeCursor(args.after);
-  const t = domainGroupsTable;
-  const rows = await db
-    .select()
-    .from(t)
-    .where(
-      and(
-        eq(t.accountId, v.accountId),
-        keysetAfter(t.createdAt, t.id, after, "asc"),
-      ),
-    )
-    .orderBy(...keysetOrder(t.createdAt, t.id, "asc"))
-    .limit(size + 1);
-  return toPage(rows, size, after, (r) => ({ at: r.createdAt, id: r.id }));
+  return fetchPage(
+    args,
+    (after, limit) => {
+      const own = ownRowsByCreation(domainGroupsTable, v.accountId, after);
+      return db.select().from(domainGroupsTable).where(own.where).orderBy(...own.orderBy).limit(limit);
+    },
+    (r) => ({ at: r.createdAt, id: r.id }),
+  );
 }
 
 /** The caller's domain group for a push domain; another account's is NOT_FOUND. */

@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { liveStreamsTable, type LiveStreamRow } from "../db/schema";
 import { keysetAfter, keysetOrder } from "./keyset";
 import { assertDomain } from "./names";
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { fetchPage, type Page, type PageArgs } from "./pagination";
 import { requireViewer, type Viewer } from "./viewer";
 
 /** Newest publish first. */
@@ -14,21 +14,23 @@ export async function listLiveStreams(
 ): Promise<Page<LiveStreamRow>> {
   const v = requireViewer(viewer);
   const domain = args.domain ? assertDomain("domain", args.domain) : undefined;
-  const size = pageSize(args.first);
-  const after = decodeCursor(args.after);
   const l = liveStreamsTable;
-  const rows = await db
-    .select()
-    .from(l)
-    .where(
-      and(
-        eq(l.accountId, v.accountId),
-        domain ? eq(l.domain, domain) : undefined,
-        args.status ? eq(l.status, args.status) : undefined,
-        keysetAfter(l.startedAt, l.id, after, "desc"),
-      ),
-    )
-    .orderBy(...keysetOrder(l.startedAt, l.id, "desc"))
-    .limit(size + 1);
-  return toPage(rows, size, after, (r) => ({ at: r.startedAt, id: r.id }));
+  return fetchPage(
+    args,
+    (after, limit) =>
+      db
+        .select()
+        .from(l)
+        .where(
+          and(
+            eq(l.accountId, v.accountId),
+            domain ? eq(l.domain, domain) : undefined,
+            args.status ? eq(l.status, args.status) : undefined,
+            keysetAfter(l.startedAt, l.id, after, "desc"),
+          ),
+        )
+        .orderBy(...keysetOrder(l.startedAt, l.id, "desc"))
+        .limit(limit),
+    (r) => ({ at: r.startedAt, id: r.id }),
+  );
 }

@@ -59,6 +59,17 @@ export function toPage<T>(rows: T[], size: number, after: Cursor | null, cursorO
   };
 }
 
+/** One page of rows: `fetch` gets the decoded cursor and asks for one row more than the page holds. */
+export async function fetchPage<T>(
+  args: PageArgs,
+  fetch: (after: Cursor | null, limit: number) => Promise<T[]>,
+  cursorOf: (item: T) => Cursor,
+): Promise<Page<T>> {
+  const size = pageSize(args.first);
+  const after = decodeCursor(args.after);
+  return toPage(await fetch(after, size + 1), size, after, cursorOf);
+}
+
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }

@@ -10,9 +10,9 @@ import {
 } from "../db/schema";
 import { badInput, conflict, notFound } from "../errors";
 import { getOwnDomainGroup } from "./domain-groups";
-import { keysetAfter, keysetOrder } from "./keyset";
+import { ownRowsByCreation } from "./keyset";
 import { assertSegmentName } from "./names";
-import { decodeCursor, isUuid, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { fetchPage, isUuid, type Page, type PageArgs } from "./pagination";
 import { pgErrorCode, UNIQUE_VIOLATION } from "./pg-errors";
 import { getSnapshotTemplateOrThrow } from "./snapshot-templates";
 import { requireAdmin, requireViewer, type Viewer } from "./viewer";
@@ -83,23 +83,21 @@ export async function listSnapshotConfigs(
   args: PageArgs & { domain?: string | null | undefined },
 ): Promise<Page<SnapshotConfigView>> {
   const v = requireViewer(viewer);
-  const size = pageSize(args.first);
-  const after = decodeCursor(args.after);
   const domainGroup = args.domain ? await getOwnDomainGroup(db, v, args.domain) : null;
   const c = snapshotConfigsTable;
-  const rows = await db
-    .select({ config: c, domainGroup: domainGroupsTable, template: snapshotTemplatesTable })
-    .from(c)
-    .innerJoin(domainGroupsTable, eq(domainGroupsTable.id, c.domainGroupId))
-    .innerJoin(snapshotTemplatesTable, eq(snapshotTemplatesTable.id, c.templateId))
-    .where(
-      and(
-        eq(c.accountId, v.accountId),
-        domainGroup ? eq(c.domainGroupId, domainGroup.id) : undefined,
-        keysetAfter(c.createdAt, c.id, after, "asc"),
-      ),
-    )
-    .orderBy(...keysetOrder(c.createdAt, c.id, "asc"))
-    .limit(size + 1);
-  return toPage(rows, size, after, (r) => ({ at: r.config.createdAt, id: r.config.id }));
+  return fetchPage(
+    args,
+    (after, limit) => {
+      const own = ownRowsByCreation(c, v.accountId, after);
+      return db
+        .select({ config: c, domainGroup: domainGroupsTable, template: snapshotTemplatesTable })
+        .from(c)
+        .innerJoin(domainGroupsTable, eq(domainGroupsTable.id, c.domainGroupId))
+        .innerJoin(snapshotTemplatesTable, eq(snapshotTemplatesTable.id, c.templateId))
+        .where(and(own.where, domainGroup ? eq(c.domainGroupId, domainGroup.id) : undefined))
+        .orderBy(...own.orderBy)
+        .limit(limit);
+    },
+    (r) => ({ at: r.config.createdAt, id: r.config.id }),
+  );
 }

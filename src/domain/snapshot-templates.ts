@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { Database } from "../db/client";
 import { snapshotConfigsTable, snapshotTemplatesTable, type SnapshotTemplateRow } from "../db/schema";
 import { badInput, conflict, notFound } from "../errors";
-import { keysetAfter, keysetOrder } from "./keyset";
-import { decodeCursor, isUuid, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { ownRowsByCreation } from "./keyset";
+import { fetchPage, isUuid, type Page, type PageArgs } from "./pagination";
 import { pgErrorCode, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from "./pg-errors";
 import { requireAdmin, requireViewer, type Viewer } from "./viewer";
 
@@ -183,19 +183,12 @@ export async function listSnapshotTemplates(
   args: PageArgs,
 ): Promise<Page<SnapshotTemplateRow>> {
   const v = requireViewer(viewer);
-  const size = pageSize(args.first);
-  const after = decodeCursor(args.after);
-  const t = snapshotTemplatesTable;
-  const rows = await db
-    .select()
-    .from(t)
-    .where(
-      and(
-        eq(t.accountId, v.accountId),
-        keysetAfter(t.createdAt, t.id, after, "asc"),
-      ),
-    )
-    .orderBy(...keysetOrder(t.createdAt, t.id, "asc"))
-    .limit(size + 1);
-  return toPage(rows, size, after, (r) => ({ at: r.createdAt, id: r.id }));
+  return fetchPage(
+    args,
+    (after, limit) => {
+      const own = ownRowsByCreation(snapshotTemplatesTable, v.accountId, after);
+      return db.select().from(snapshotTemplatesTable).where(own.where).orderBy(...own.orderBy).limit(limit);
+    },
+    (r) => ({ at: r.createdAt, id: r.id }),
+  );
 }

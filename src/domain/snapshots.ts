@@ -4,7 +4,7 @@ import { snapshotsTable, type SnapshotRow } from "../db/schema";
 import { badInput } from "../errors";
 import { keysetAfter, keysetOrder } from "./keyset";
 import { assertDomain, assertSegmentName } from "./names";
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from "./pagination";
+import { fetchPage, type Page, type PageArgs } from "./pagination";
 import { requireViewer, type Viewer } from "./viewer";
 
 export interface SnapshotQuery extends PageArgs {
@@ -23,26 +23,28 @@ export async function listSnapshots(db: Database, viewer: Viewer | null, query: 
   const stream = query.stream ? assertSegmentName("stream", query.stream) : undefined;
   if (stream && !app) throw badInput("app", "filtering by stream needs app as well");
   if (query.from && query.to && query.from > query.to) throw badInput("from", "from must not be after to");
-  const size = pageSize(query.first);
-  const after = decodeCursor(query.after);
   const s = snapshotsTable;
-  const rows = await db
-    .select()
-    .from(s)
-    .where(
-      and(
-        eq(s.accountId, v.accountId),
-        eq(s.domain, domain),
-        app ? eq(s.appName, app) : undefined,
-        stream ? eq(s.streamName, stream) : undefined,
-        query.from ? gte(s.capturedAt, query.from) : undefined,
-        query.to ? lte(s.capturedAt, query.to) : undefined,
-        keysetAfter(s.capturedAt, s.id, after, "desc"),
-      ),
-    )
-    .orderBy(...keysetOrder(s.capturedAt, s.id, "desc"))
-    .limit(size + 1);
-  return toPage(rows, size, after, (r) => ({ at: r.capturedAt, id: r.id }));
+  return fetchPage(
+    query,
+    (after, limit) =>
+      db
+        .select()
+        .from(s)
+        .where(
+          and(
+            eq(s.accountId, v.accountId),
+            eq(s.domain, domain),
+            app ? eq(s.appName, app) : undefined,
+            stream ? eq(s.streamName, stream) : undefined,
+            query.from ? gte(s.capturedAt, query.from) : undefined,
+            query.to ? lte(s.capturedAt, query.to) : undefined,
+            keysetAfter(s.capturedAt, s.id, after, "desc"),
+          ),
+        )
+        .orderBy(...keysetOrder(s.capturedAt, s.id, "desc"))
+        .limit(limit),
+    (r) => ({ at: r.capturedAt, id: r.id }),
+  );
 }
 
 /** The newest snapshot of each of these live streams, in one query. */
