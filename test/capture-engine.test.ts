@@ -197,4 +197,23 @@ describe.concurrent("capture engine against a real RTMP server", () => {
     await capture.stopAll();
     expect(Date.now() - stopping).toBeLessThan(5000);
   });
+
+  it("starts one ffmpeg at a time when only one start slot is allowed, and captures both", async ({ expect, onTestFinished }) => {
+    const { capture, images, url } = await setUp(onTestFinished, "gated-a", {}, { maxConcurrentStarts: 1 });
+    const second = pushTestStream({ url: server.url("live", "gated-b"), width: 320, height: 180, fps: 15, gop: 30, audio: true });
+    onTestFinished(async () => {
+      await second.stop();
+    });
+    await server.waitForKeyframe("live", "gated-b");
+    capture.start({ liveStreamId: "gated-a", pullUrl: url, template: template() });
+    capture.start({ liveStreamId: "gated-b", pullUrl: server.url("live", "gated-b"), template: template() });
+    await waitFor("the first stream's ffmpeg", () => capture.inspect("gated-a")?.pid !== undefined, 2_000);
+    expect(capture.inspect("gated-b")).toMatchObject({ queued: true, pid: undefined });
+    await waitFor("the first stream's first image", () => images.some((i) => i.liveStreamId === "gated-a"), 20_000);
+    await waitFor("the second stream's ffmpeg", () => capture.inspect("gated-b")?.pid !== undefined, 5_000);
+    await waitFor("the second stream's first image", () => images.some((i) => i.liveStreamId === "gated-b"), 20_000);
+    const firstA = images.find((i) => i.liveStreamId === "gated-a")!;
+    const firstB = images.find((i) => i.liveStreamId === "gated-b")!;
+    expect(firstB.capturedAt.getTime()).toBeGreaterThanOrEqual(firstA.capturedAt.getTime());
+  });
 });

@@ -2,6 +2,7 @@ import type { Logger } from "../logger";
 import { buildFfmpegArgs } from "./ffmpeg-args";
 import { startFfmpegProcess, type FfmpegExit, type FfmpegProcess } from "./ffmpeg-process";
 import { readImageInfo } from "./image-info";
+import type { StartGate } from "./start-gate";
 import type { CaptureTunables } from "./tunables";
 import type { CapturedImage, CaptureTarget } from "./types";
 
@@ -11,6 +12,8 @@ export interface CaptureSessionOptions {
   logger: Logger;
   tunables: CaptureTunables;
   onImage(image: CapturedImage): Promise<void> | void;
+  /** Shared by the engine's sessions; absent: no limit. */
+  startGate?: StartGate;
 }
 
 export interface CaptureSessionState {
@@ -19,6 +22,8 @@ export interface CaptureSessionState {
   keyframesOnly: boolean;
   /** ffmpeg processes started after the first one. */
   restarts: number;
+  /** Waiting for a start slot (see maxConcurrentStarts). */
+  queued: boolean;
 }
 
 /**
@@ -38,6 +43,9 @@ export class CaptureSession {
   private processHasImaged = false;
   /** Keyframes-only ffmpegs in a row that wrote nothing at all before going silent. */
   private silentStarts = 0;
+  /** Frees this session's start slot once its ffmpeg has written an image, exited or been stopped. */
+  private releaseStart: (() => void) | undefined;
+  private waitingToStart = false;
   private pending: CapturedImage | undefined;
   private delivering = false;
   private readonly intervalMs: number;
@@ -50,22 +58,53 @@ export class CaptureSession {
   }
 
   start(): void {
-    if (this.spawned === 0 && !this.stopped) this.spawn();
+    if (this.spawned === 0 && !this.stopped) this.spawnWhenAllowed();
   }
 
   state(): CaptureSessionState {
-    return { pid: this.process?.pid, keyframesOnly: this.keyframesOnly, restarts: Math.max(0, this.spawned - 1) };
+    return {
+      pid: this.process?.pid,
+      keyframesOnly: this.keyframesOnly,
+      restarts: Math.max(0, this.spawned - 1),
+      queued: this.waitingToStart,
+    };
   }
 
   /** Final: ffmpeg is gone when this resolves, and no image is handed out afterwards. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.pending = undefined;
+    this.finishStart();
     clearTimeout(this.restartTimer);
     clearTimeout(this.watchdogTimer);
     const process = this.process;
     this.process = undefined;
     if (process !== undefined) await process.stop();
+  }
+
+  private spawnWhenAllowed(): void {
+    const gate = this.options.startGate;
+    if (gate === undefined) {
+      this.spawn();
+      return;
+    }
+    if (this.waitingToStart) return;
+    this.waitingToStart = true;
+    void gate.acquire(() => this.stopped).then((release) => {
+      this.waitingToStart = false;
+      if (this.stopped) {
+        release();
+        return;
+      }
+      this.releaseStart = release;
+      this.spawn();
+    });
+  }
+
+  private finishStart(): void {
+    const release = this.releaseStart;
+    this.releaseStart = undefined;
+    release?.();
   }
 
   private spawn(): void {
@@ -89,6 +128,7 @@ export class CaptureSession {
   private handleImage(process: FfmpegProcess, data: Buffer): void {
     if (process !== this.process || this.stopped) return;
     const now = Date.now();
+    this.finishStart();
     this.processHasImaged = true;
     this.silentStarts = 0;
     this.restartDelayMs = this.options.tunables.restartInitialDelayMs;
@@ -138,6 +178,7 @@ export class CaptureSession {
   private handleExit(process: FfmpegProcess, exit: FfmpegExit): void {
     if (process !== this.process || this.stopped) return;
     this.process = undefined;
+    this.finishStart();
     clearTimeout(this.watchdogTimer);
     this.log.warn(
       { code: exit.code, signal: exit.signal, error: exit.error?.message, stderr: exit.stderr.trim(), retryInMs: this.restartDelayMs },
@@ -155,6 +196,7 @@ export class CaptureSession {
     const process = this.process;
     if (this.stopped || process === undefined) return;
     this.process = undefined;
+    this.finishStart();
     if (this.keyframesOnly && !this.processHasImaged && this.silentStarts === 0) {
       // Nothing at all yet: a source without keyframes, or one slow to start on a busy
       // machine. Full decoding costs several times the CPU for the rest of the stream, so
@@ -177,7 +219,7 @@ export class CaptureSession {
     const delay = this.restartDelayMs;
     this.restartDelayMs = Math.min(this.restartDelayMs * 2, this.options.tunables.restartMaxDelayMs);
     this.restartTimer = setTimeout(() => {
-      if (!this.stopped) this.spawn();
+      if (!this.stopped) this.spawnWhenAllowed();
     }, delay);
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger";
 import { CaptureSession, type CaptureSessionState } from "./capture-session";
+import { StartGate } from "./start-gate";
 import { defaultCaptureTunables, type CaptureTunables } from "./tunables";
 import type { CapturedImage, CaptureEngine } from "./types";
 
@@ -24,6 +25,7 @@ export function createCaptureEngine(options: CaptureEngineOptions): InspectableC
   }
   const logger = options.logger.child({ module: "capture" });
   const sessions = new Map<string, CaptureSession>();
+  const startGate = new StartGate(tunables.maxConcurrentStarts);
 
   const stop = async (liveStreamId: string): Promise<void> => {
     const session = sessions.get(liveStreamId);
@@ -39,7 +41,7 @@ export function createCaptureEngine(options: CaptureEngineOptions): InspectableC
         logger.debug({ liveStreamId: target.liveStreamId }, "already capturing");
         return;
       }
-      const session = new CaptureSession({ target, ffmpegPath, logger, tunables, onImage });
+      const session = new CaptureSession({ target, ffmpegPath, logger, tunables, onImage, startGate });
       sessions.set(target.liveStreamId, session);
       session.start();
       logger.info(

@@ -17,6 +17,8 @@ export interface CaptureTunables {
   minSpacingFraction: number;
   /** How much of ffmpeg's stderr is kept for logs, in bytes. */
   stderrTailBytes: number;
+  /** ffmpeg processes that may be starting (before their first image) at once; the rest queue. */
+  maxConcurrentStarts: number;
 }
 
 export const defaultCaptureTunables: CaptureTunables = {
@@ -27,4 +29,5 @@ export const defaultCaptureTunables: CaptureTunables = {
   stopGraceMs: 3000,
   minSpacingFraction: 0.5,
   stderrTailBytes: 4096,
+  maxConcurrentStarts: 8,
 };
