@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { domainGroupsTable, snapshotConfigsTable, type DomainGroupRow } from "../db/schema";
+import { domainGroupsTable, type DomainGroupRow } from "../db/schema";
 import { conflict, notFound } from "../errors";
 import { assertDomain } from "./names";
 import { ownRowsByCreation } from "./keyset";
 import { fetchPage, isUuid, type Page, type PageArgs } from "./pagination";
-import { pgErrorCode, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from "./pg-errors";
+import { isStillReferenced, pgErrorCode, UNIQUE_VIOLATION } from "./pg-errors";
 import { requireAdmin, requireViewer, type Viewer } from "./viewer";
 
 /** 20 lower-case hex characters: unique, and safe in URLs and object keys. */
@@ -80,18 +80,13 @@ export async function deleteDomainGroup(db: Database, viewer: Viewer | null, id:
     .from(domainGroupsTable)
     .where(and(eq(domainGroupsTable.id, id), eq(domainGroupsTable.accountId, v.accountId)));
   if (!group) throw notFound("domain group");
-  const inUse = conflict(`domain ${group.pushDomain} is used by snapshot configs; delete them first`, "id");
-  const [binding] = await db
-    .select({ id: snapshotConfigsTable.id })
-    .from(snapshotConfigsTable)
-    .where(eq(snapshotConfigsTable.domainGroupId, id))
-    .limit(1);
-  if (binding) throw inUse;
   try {
     await db.delete(domainGroupsTable).where(eq(domainGroupsTable.id, id));
   } catch (error) {
-    // A binding created between the check and the delete still blocks it.
-    if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) throw inUse;
+    // snapshot_configs reference their domain group ON DELETE RESTRICT: the database is the one judge.
+    if (isStillReferenced(error)) {
+      throw conflict(`domain ${group.pushDomain} is used by snapshot configs; delete them first`, "id");
+    }
     throw error;
   }
   return id;

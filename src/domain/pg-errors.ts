@@ -11,3 +11,10 @@ export function pgErrorCode(error: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = "23505";
 export const FOREIGN_KEY_VIOLATION = "23503";
+export const RESTRICT_VIOLATION = "23001";
+
+/** A delete refused because other rows still reference the row: ON DELETE RESTRICT (23001) or NO ACTION (23503). */
+export function isStillReferenced(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code === RESTRICT_VIOLATION || code === FOREIGN_KEY_VIOLATION;
+}

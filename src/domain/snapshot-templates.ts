@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client";
-import { snapshotConfigsTable, snapshotTemplatesTable, type SnapshotTemplateRow } from "../db/schema";
+import { snapshotTemplatesTable, type SnapshotTemplateRow } from "../db/schema";
 import { badInput, conflict, notFound } from "../errors";
 import { ownRowsByCreation } from "./keyset";
 import { fetchPage, isUuid, type Page, type PageArgs } from "./pagination";
-import { pgErrorCode, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from "./pg-errors";
+import { isStillReferenced, pgErrorCode, UNIQUE_VIOLATION } from "./pg-errors";
 import { requireAdmin, requireViewer, type Viewer } from "./viewer";
 
 export const FORMATS = ["JPG", "PNG"] as const;
@@ -136,17 +136,13 @@ export async function updateSnapshotTemplate(
 export async function deleteSnapshotTemplate(db: Database, viewer: Viewer | null, id: string): Promise<string> {
   const v = requireAdmin(viewer);
   const template = await getSnapshotTemplateOrThrow(db, v, id);
-  const inUse = conflict(`snapshot template "${template.name}" is used by snapshot configs; delete them first`, "id");
-  const [binding] = await db
-    .select({ id: snapshotConfigsTable.id })
-    .from(snapshotConfigsTable)
-    .where(eq(snapshotConfigsTable.templateId, id))
-    .limit(1);
-  if (binding) throw inUse;
   try {
     await db.delete(snapshotTemplatesTable).where(eq(snapshotTemplatesTable.id, id));
   } catch (error) {
-    if (pgErrorCode(error) === FOREIGN_KEY_VIOLATION) throw inUse;
+    // snapshot_configs reference their template ON DELETE RESTRICT: the database is the one judge.
+    if (isStillReferenced(error)) {
+      throw conflict(`snapshot template "${template.name}" is used by snapshot configs; delete them first`, "id");
+    }
     throw error;
   }
   return id;
