@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
+import { mkdtemp, rename, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -16,7 +15,7 @@ import { createSnapshotConfig } from "../../src/domain/snapshot-configs";
 import { createSnapshotTemplate } from "../../src/domain/snapshot-templates";
 import type { Viewer } from "../../src/domain/viewer";
 import { runFfmpeg } from "../support/capture-ffmpeg-run";
-import { nginxRtmpConfig } from "../support/nginx-rtmp";
+import { startNginxRtmp } from "../support/nginx-rtmp";
 import { freePort } from "../support/ports";
 
 /** Every benchmark in this family: 720p30, 2 s GOP, 5 s snapshot interval. */
@@ -361,53 +360,18 @@ interface BenchNginx {
 }
 
 /**
- * nginx with the rtmp module as in test/support/nginx-rtmp.ts, but with room for many streams:
- * each stream holds two connections (publisher and capture) and each hook call one more, so the
- * 64 worker connections of the test config would refuse streams past ~30.
+ * nginx with the rtmp module as in the tests, with room for many streams: each stream holds two
+ * connections (publisher and capture) and each hook call one more, so the tests' 64 worker
+ * connections would refuse streams past ~30.
  */
 async function startBenchNginx(hookUrl: string, port: number): Promise<BenchNginx> {
-  const dir = await mkdtemp(join(tmpdir(), "livesnap-bench-nginx-"));
-  const errorLog = join(dir, "error.log");
-  const configFile = join(dir, "nginx.conf");
-  const config = nginxRtmpConfig({ hookUrl, port, dir }).replace("worker_connections 64;", "worker_connections 1024;");
-  if (!config.includes("worker_connections 1024;")) throw new Error("unexpected nginx config: worker_connections not found");
-  await writeFile(configFile, config.replace(`error_log ${errorLog} info;`, `error_log ${errorLog} warn;`));
-  const child = spawn("/usr/sbin/nginx", ["-p", dir, "-e", errorLog, "-c", configFile], { stdio: ["ignore", "ignore", "ignore"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const log = await readFile(errorLog, "utf8").catch(() => "");
-      await stop();
-      throw new Error(`nginx did not start on ${port}\n${log}`);
-    }
-    await sleep(50);
-  }
+  const nginx = await startNginxRtmp({ hookUrl, port, workerConnections: 1024, errorLogLevel: "warn" });
   return {
-    port,
-    pid: child.pid!,
+    port: nginx.port,
+    pid: nginx.pid,
     problems: async () => {
       const out: Record<string, number> = {};
-      const log = await readFile(errorLog, "utf8").catch(() => "");
-      for (const line of log.split("\n")) {
+      for (const line of (await nginx.errorLog()).split("\n")) {
         // 2026/01/01 00:00:00 [error] 123#0: *45 message, client: ..., server: ...
         const match = /\[(\w+)\] \d+#\d+: (?:\*\d+ )?([^,]*)/.exec(line);
         if (match) {
@@ -417,7 +381,7 @@ async function startBenchNginx(hookUrl: string, port: number): Promise<BenchNgin
       }
       return out;
     },
-    stop,
+    stop: nginx.stop,
   };
 }
 

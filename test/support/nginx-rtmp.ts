@@ -16,11 +16,18 @@ export interface NginxRtmpOptions {
   onDone?: boolean;
   /** RTMP port on 127.0.0.1; a free one when absent. */
   port?: number;
+  /** Each stream holds two connections (publisher, capture) and each hook call one: 64 serves ~30 streams. */
+  workerConnections?: number;
+  /** error_log level; default info. */
+  errorLogLevel?: "info" | "warn" | "error";
 }
 
 export interface NginxRtmp {
   /** RTMP port on 127.0.0.1, application `live`. */
   port: number;
+  pid: number;
+  /** What nginx has written to its error log so far. */
+  errorLog(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -32,8 +39,8 @@ export function nginxRtmpConfig(options: NginxRtmpOptions & { port: number; dir:
     "master_process off;",
     "worker_processes 1;",
     `pid ${join(options.dir, "nginx.pid")};`,
-    `error_log ${join(options.dir, "error.log")} info;`,
-    "events { worker_connections 64; }",
+    `error_log ${join(options.dir, "error.log")} ${options.errorLogLevel ?? "info"};`,
+    `events { worker_connections ${options.workerConnections ?? 64}; }`,
     "rtmp {",
     "  server {",
     `    listen 127.0.0.1:${options.port};`,
@@ -83,6 +90,8 @@ export async function startNginxRtmp(options: NginxRtmpOptions): Promise<NginxRt
   }
   return {
     port,
+    pid: child.pid!,
+    errorLog: () => readFile(errorLog, "utf8").catch(() => ""),
     stop: cleanup,
   };
 }
