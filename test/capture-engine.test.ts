@@ -6,6 +6,7 @@ import type { CapturedImage } from "../src/capture/types";
 import { createLogger, silentLogger } from "../src/logger";
 import { pushTestStream, type PushOptions } from "./support/ffmpeg-push";
 import { startTestRtmpServer, type TestRtmpServer } from "./support/capture-rtmp-server";
+import { isAlive } from "./support/process-alive";
 
 // The tests run concurrently against one media server so the suite takes about as long as its
 // slowest scenario; each one pushes its own stream. Intervals are 5 s, the smallest a template allows.
@@ -39,15 +40,6 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 
 function gapsSeconds(images: CapturedImage[]): number[] {
   return images.slice(1).map((image, i) => (image.capturedAt.getTime() - (images[i]?.capturedAt.getTime() ?? 0)) / 1000);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe.concurrent("capture engine against a real RTMP server", () => {

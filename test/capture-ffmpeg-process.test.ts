@@ -3,17 +3,9 @@ import { describe, expect, it } from "vitest";
 import { buildFfmpegArgs } from "../src/capture/ffmpeg-args";
 import { startFfmpegProcess } from "../src/capture/ffmpeg-process";
 import { readImageInfo } from "../src/capture/image-info";
+import { isAlive } from "./support/process-alive";
 
 const template = { format: "PNG", intervalSeconds: 1, width: 64, height: 36, fillMode: "STRETCH" } as const;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("startFfmpegProcess", () => {
   it("delivers every image whole and reports a clean exit", async () => {
