@@ -9,6 +9,11 @@ import { fetchPage, isUuid, type Page, type PageArgs } from "./pagination";
 import { isStillReferenced, pgErrorCode, UNIQUE_VIOLATION } from "./pg-errors";
 import { requireAdmin, requireViewer, type Viewer } from "./viewer";
 
+/** 32 lower-case hex characters (128 random bits): a push auth signing key. */
+export function generatePushAuthKey(): string {
+  return randomBytes(16).toString("hex");
+}
+
 /** 20 lower-case hex characters: unique, and safe in URLs and object keys. */
 export function generateSourceId(): string {
   return randomBytes(10).toString("hex");
@@ -28,7 +33,14 @@ export async function createDomainGroup(
     try {
       const [row] = await db
         .insert(domainGroupsTable)
-        .values({ accountId: v.accountId, pushDomain, playDomain, sourceId: generateSourceId() })
+        .values({
+          accountId: v.accountId,
+          pushDomain,
+          playDomain,
+          sourceId: generateSourceId(),
+          pushAuthPrimaryKey: generatePushAuthKey(),
+          pushAuthBackupKey: generatePushAuthKey(),
+        })
         .returning();
       return row!;
     } catch (error) {

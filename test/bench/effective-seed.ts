@@ -86,6 +86,8 @@ export async function seed(db: Database): Promise<Seeded> {
         pushDomain: pushDomain(d),
         playDomain: `play.${pushDomain(d)}`,
         sourceId: randomBytes(10).toString("hex"),
+        pushAuthPrimaryKey: randomBytes(16).toString("hex"),
+        pushAuthBackupKey: randomBytes(16).toString("hex"),
       })),
     );
   // One set-based INSERT ... SELECT; it spells out the same scopes and template choice as

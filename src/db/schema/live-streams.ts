@@ -1,4 +1,5 @@
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accountsTable } from "./accounts";
 import { domainGroupsTable } from "./domain-groups";
 
@@ -44,6 +45,8 @@ export const liveStreamsTable = pgTable(
   (t) => [
     index("live_streams_account_idx").on(t.accountId, t.startedAt, t.id),
     index("live_streams_key_idx").on(t.domain, t.appName, t.streamName, t.status),
+    /** One publish of a stream is live at a time, whichever ingest saw it. */
+    uniqueIndex("live_streams_one_live_idx").on(t.domain, t.appName, t.streamName).where(sql`status = 'LIVE'`),
   ],
 );
 export type LiveStreamRow = typeof liveStreamsTable.$inferSelect;
