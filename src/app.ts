@@ -19,7 +19,7 @@ import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
 import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store";
 import type { ObjectStore } from "./storage/object-store";
 import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry";
-import { metricsRoute } from "./metrics";
+import { MetricsRegistry, metricsRoute } from "./metrics";
 import { createS3ObjectStore } from "./storage/s3-store";
 
 export interface AppOptions {
@@ -41,6 +41,8 @@ export interface App {
   readonly bus: EventBus;
   readonly store: ObjectStore;
   readonly liveCapture: LiveCapture;
+  /** Every metric served at /metrics; modules register theirs here. */
+  readonly metrics: MetricsRegistry;
   /** The capture engine, for inspection (which ffmpeg runs for which stream). */
   readonly engine: InspectableCaptureEngine;
 }
@@ -59,6 +61,20 @@ export function createApp(config: Config, options: AppOptions): App {
   let baseUrl = "";
   const stops: (() => Promise<void>)[] = [];
   const uploadCounters = createUploadCounters();
+  const metrics = new MetricsRegistry();
+  metrics.counterFrom("livesnap_uploads_total", "Snapshot images stored in the object store.", () => uploadCounters.uploads);
+  metrics.counterFrom("livesnap_upload_retries_total", "Failed upload attempts that were retried.", () => uploadCounters.retries);
+  metrics.counterFrom(
+    "livesnap_upload_failures_total",
+    "Snapshots dropped after the last upload attempt failed.",
+    () => uploadCounters.failures,
+  );
+  metrics.counterFrom(
+    "livesnap_snapshots_recorded_total",
+    "Snapshots stored, recorded and announced.",
+    () => liveCapture?.snapshotsRecorded ?? 0,
+  );
+  metrics.gauge("livesnap_captured_streams", "Live streams being captured now.", () => engine?.active().length ?? 0);
 
   const objectRoute: Route = (req, res) =>
     store && "handleObjectRequest" in store
@@ -74,11 +90,7 @@ export function createApp(config: Config, options: AppOptions): App {
         return yoga.handle(req, res).then(() => true);
       },
       objectRoute,
-      metricsRoute({
-        uploads: () => uploadCounters,
-        capturedStreams: () => engine?.active().length ?? 0,
-        snapshotsRecorded: () => liveCapture?.snapshotsRecorded ?? 0,
-      }),
+      metricsRoute(metrics),
       async (req, res) => {
         for (const route of lateRoutes) if (await route(req, res)) return true;
         return false;
@@ -126,6 +138,7 @@ export function createApp(config: Config, options: AppOptions): App {
       return need(yoga, "the GraphQL server");
     },
     bus,
+    metrics,
     get store() {
       return need(store, "the object store");
     },

@@ -45,7 +45,9 @@ describe("embedded RTMP ingest", () => {
       stream: "cam1",
       pullUrl: `rtmp://127.0.0.1:${server.port}/live/cam1`,
       clientId: expect.any(String),
+      query: expect.any(URLSearchParams),
     });
+    expect(signal.query.get("token")).toBe("x");
     const frame = await grabFrame(signal.pullUrl);
     expect(frame.length).toBeGreaterThan(1000);
     expect(lifecycle.of("unpublished")).toEqual([]);

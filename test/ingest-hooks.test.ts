@@ -140,8 +140,11 @@ describe("nginx-rtmp", () => {
         stream: "cam1",
         pullUrl: "rtmp://127.0.0.1:1935/live/cam1",
         clientId: "12",
+        query: expect.any(URLSearchParams),
       },
     ]);
+    // The publish URL's arguments travel with the signal (auth_key is checked from them).
+    expect(lifecycle.of("published")[0]!.query.get("token")).toBe("abc");
   });
 
   it("takes the domain from a vhost query argument, and never lets one replace nginx's own fields", async () => {
@@ -208,6 +211,7 @@ describe("SRS", () => {
         stream: "cam1",
         pullUrl: "rtmp://127.0.0.1:19350/live/cam1?vhost=srs.example.com",
         clientId: "341w361a",
+        query: expect.any(URLSearchParams),
       },
     ]);
   });
@@ -256,9 +260,10 @@ describe("MediaMTX", () => {
     expect((await mediamtx({ action: "ready", path: "live/cam1", query: "token=x&domain=mtx.example.com" })).status).toBe(200);
     expect((await mediamtx({ action: "notReady", path: "live/cam1", query: "" })).status).toBe(200);
     expect(lifecycle.events.map((e) => [e.kind, e.signal])).toEqual([
-      ["published", { source: "mediamtx", domain: "mtx.example.com", app: "live", stream: "cam1", pullUrl: "rtsp://127.0.0.1:8554/live/cam1" }],
-      ["unpublished", { source: "mediamtx", domain: "push.default.test", app: "live", stream: "cam1", pullUrl: "rtsp://127.0.0.1:8554/live/cam1" }],
+      ["published", { source: "mediamtx", domain: "mtx.example.com", app: "live", stream: "cam1", pullUrl: "rtsp://127.0.0.1:8554/live/cam1", query: expect.any(URLSearchParams) }],
+      ["unpublished", { source: "mediamtx", domain: "push.default.test", app: "live", stream: "cam1", pullUrl: "rtsp://127.0.0.1:8554/live/cam1", query: expect.any(URLSearchParams) }],
     ]);
+    expect(lifecycle.of("published")[0]!.query.get("token")).toBe("x");
   });
 
   it.each([

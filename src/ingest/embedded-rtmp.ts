@@ -92,23 +92,40 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
   }
 
   function report(session: RtmpSession, signal: StreamSignal): void {
+    const where = { session: session.id, domain: signal.domain, app: signal.app, stream: signal.stream };
+    // Resolves true once the publish is recorded; false when it was refused or failed (no unpublish owed).
     const published = options.lifecycle.published(signal).then(
-      () => log.info({ domain: signal.domain, app: signal.app, stream: signal.stream }, "stream published"),
-      (error: unknown) => log.error({ err: error, stream: signal.stream }, "lifecycle failed on publish"),
+      (decision) => {
+        if (decision.accepted) {
+          log.info(where, "stream published");
+          return true;
+        }
+        log.warn({ ...where, reason: decision.reason }, `publish refused: ${decision.message}`);
+        session.close();
+        return false;
+      },
+      (error: unknown) => {
+        log.error({ ...where, err: error }, "lifecycle failed on publish; closing it");
+        session.close();
+        return false;
+      },
     );
-    track(published);
+    track(published.then(() => undefined));
     session.socket.setTimeout(PUBLISHER_IDLE_MS, () => {
       log.warn({ session: session.id }, "publisher idle; closing it");
       session.socket.destroy();
     });
     // "close" fires once per socket, so each publish is reported unpublished exactly once.
     session.socket.once("close", () => {
-      const unpublished = published
-        .then(() => options.lifecycle.unpublished(signal))
-        .then(
-          () => log.info({ domain: signal.domain, app: signal.app, stream: signal.stream }, "stream unpublished"),
-          (error: unknown) => log.error({ err: error, stream: signal.stream }, "lifecycle failed on unpublish"),
-        );
+      const unpublished = published.then(async (recorded) => {
+        if (!recorded) return;
+        try {
+          await options.lifecycle.unpublished(signal);
+          log.info(where, "stream unpublished");
+        } catch (error) {
+          log.error({ ...where, err: error }, "lifecycle failed on unpublish");
+        }
+      });
       track(unpublished);
     });
   }

@@ -88,7 +88,12 @@ export function createHookHandler(options: HookHandlerOptions): HookHandler {
     }
 
     if (event.action === "publish") {
-      await options.lifecycle.published(signal);
+      const decision = await options.lifecycle.published(signal);
+      if (!decision.accepted) {
+        log.warn({ source: signal.source, domain: signal.domain, app: signal.app, stream: signal.stream, reason: decision.reason }, `publish refused: ${decision.message}`);
+        sendText(res, endpoint.refuseStatus, `${decision.message}\n`);
+        return;
+      }
       if (endpoint.source === "nginx-rtmp" && event.connection !== undefined) trackPublisher(event.connection);
       log.info({ source: signal.source, domain: signal.domain, app: signal.app, stream: signal.stream }, "stream published");
     } else {

@@ -18,6 +18,8 @@ export interface StreamAddress {
   domain: string;
   app: string;
   stream: string;
+  /** The publish URL's query arguments: those of the stream name and those reported apart. */
+  query: URLSearchParams;
 }
 
 /** SRS reports this when the publish matched no configured vhost. */
@@ -35,6 +37,7 @@ export function deriveStreamAddress(reported: ReportedStream, defaultPushDomain:
     domain: derivePushDomain(reported, query, defaultPushDomain),
     app: checkSegment("app", reported.app),
     stream: checkSegment("stream", streamName),
+    query,
   };
 }
 

@@ -12,11 +12,31 @@ export interface StreamSignal {
   pullUrl: string;
   /** Media-server session id, when it gives one. */
   clientId?: string | undefined;
+  /** Query arguments of the publish URL (auth_key among them), as the media server passed them. */
+  query: URLSearchParams;
 }
+
+/** Why a publish is refused; also the label of livesnap_publish_refusals_total. */
+export type PublishRefusalReason =
+  | "auth_missing"
+  | "auth_malformed"
+  | "auth_expired"
+  | "auth_invalid"
+  | "unknown_domain"
+  | "already_live"
+  | "invalid_name"
+  | "limit";
+
+export type PublishDecision =
+  | { accepted: true }
+  | { accepted: false; reason: PublishRefusalReason; message: string };
 
 /** What ingest calls; implemented by the stream lifecycle in app.ts. */
 export interface StreamLifecycle {
-  /** Records the publish and starts capture when a template applies. Never throws for "no template". */
-  published(signal: StreamSignal): Promise<void>;
+  /**
+   * Decides on the publish; when accepted, records it and starts capture when a template applies.
+   * A refusal must make the ingest refuse the publisher (close it, or answer the hook with an error).
+   */
+  published(signal: StreamSignal): Promise<PublishDecision>;
   unpublished(signal: StreamSignal): Promise<void>;
 }

@@ -13,7 +13,7 @@ import {
 } from "../domain/streams";
 import type { EventBus } from "../events/event-bus";
 import type { CapturedImage, CaptureEngine } from "../capture/types";
-import type { StreamLifecycle, StreamSignal } from "../ingest/types";
+import type { PublishDecision, StreamLifecycle, StreamSignal } from "../ingest/types";
 import type { Logger } from "../logger";
 import type { ObjectStore } from "../storage/object-store";
 import { putWithRetry, type RetryPolicy, type UploadCounters } from "../storage/put-with-retry";
@@ -91,7 +91,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   }
 
   const lifecycle: StreamLifecycle = {
-    async published(signal: StreamSignal) {
+    async published(signal: StreamSignal): Promise<PublishDecision> {
       const { stream, replaced } = await openLiveStream(db, {
         domain: signal.domain,
         app: signal.app,
@@ -111,6 +111,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
         log.info({ ...where, template: stream.template.name }, "published: capturing");
         capture(stream, signal.pullUrl);
       }
+      return { accepted: true };
     },
     async unpublished(signal: StreamSignal) {
       const ended = await closeLiveStream(db, { domain: signal.domain, app: signal.app, stream: signal.stream });

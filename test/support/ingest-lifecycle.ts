@@ -1,4 +1,4 @@
-import type { StreamLifecycle, StreamSignal } from "../../src/ingest/types";
+import type { PublishDecision, StreamLifecycle, StreamSignal } from "../../src/ingest/types";
 
 export interface LifecycleEvent {
   kind: "published" | "unpublished";
@@ -10,10 +10,13 @@ export interface LifecycleEvent {
 export class RecordingLifecycle implements StreamLifecycle {
   readonly events: LifecycleEvent[] = [];
   failure: Error | undefined;
+  /** What published() answers; accepts every publish unless a test says otherwise. */
+  decide: (signal: StreamSignal) => PublishDecision = () => ({ accepted: true });
   private waiters: (() => void)[] = [];
 
-  async published(signal: StreamSignal): Promise<void> {
+  async published(signal: StreamSignal): Promise<PublishDecision> {
     this.record("published", signal);
+    return this.decide(signal);
   }
 
   async unpublished(signal: StreamSignal): Promise<void> {
