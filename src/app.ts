@@ -7,6 +7,7 @@ import type { CaptureTunables } from "./capture/tunables";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { ensureBootstrapToken } from "./domain/api-tokens";
+import { defaultPushUrlBase } from "./domain/push-urls";
 import { createInProcessEventBus } from "./events/in-process-bus";
 import type { EventBus } from "./events/event-bus";
 import { attachGraphQLWebSocket } from "./graphql/ws";
@@ -75,6 +76,7 @@ export function createApp(config: Config, options: AppOptions): App {
     () => liveCapture?.snapshotsRecorded ?? 0,
   );
   metrics.gauge("livesnap_captured_streams", "Live streams being captured now.", () => engine?.active().length ?? 0);
+  const publishRefusals = metrics.counter("livesnap_publish_refusals_total", "Publishes refused, by ingest source and reason.");
 
   const objectRoute: Route = (req, res) =>
     store && "handleObjectRequest" in store
@@ -184,7 +186,11 @@ export function createApp(config: Config, options: AppOptions): App {
       yoga = createGraphQLServer({
         db,
         logger,
-        services: { bus, signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl) },
+        services: {
+          bus,
+          signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl),
+          pushUrlBase: () => config.pushUrlBase ?? defaultPushUrlBase(rtmp ? rtmp.port : null),
+        },
       });
       ws = attachGraphQLWebSocket({ server, yoga, db, logger });
       stops.unshift(() => ws!.close());
@@ -198,6 +204,7 @@ export function createApp(config: Config, options: AppOptions): App {
         uploadRetry: options.uploadRetry,
         uploadCounters,
         isStillLive: (url) => streamIsReadable(config.ffmpegPath, url, 15_000),
+        publishRefusals,
       });
       const capture = liveCapture;
       engine = createCaptureEngine({
@@ -216,6 +223,7 @@ export function createApp(config: Config, options: AppOptions): App {
           pullUrls: config.pullUrls,
           lifecycle: capture.lifecycle,
           logger,
+          publishRefusals,
         }),
       );
 
@@ -228,6 +236,7 @@ export function createApp(config: Config, options: AppOptions): App {
           defaultPushDomain: config.defaultPushDomain,
           lifecycle: capture.lifecycle,
           logger,
+          publishRefusals,
         });
         await rtmp.start();
         // Stopped first: its publishers' unpublishes still need capture and the database.

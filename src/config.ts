@@ -57,6 +57,10 @@ const envSchema = z
       .default(3600),
     FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    PUSH_URL_BASE: optionalString.refine(
+      (v) => v === undefined || /^rtmps?:\/\/[^/?#\s]+\/?$/.test(v),
+      "must be rtmp://host[:port] or rtmps://host[:port], {domain} standing for the push domain",
+    ),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
@@ -92,6 +96,8 @@ export interface Config {
   signedUrlTtlSeconds: number;
   ffmpegPath: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Base of the publish URLs pushUrl hands out (`{domain}` placeholder); unset: the embedded ingest. */
+  pushUrlBase: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +142,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
     ffmpegPath: e.FFMPEG_PATH,
     logLevel: e.LOG_LEVEL,
+    pushUrlBase: e.PUSH_URL_BASE?.replace(/\/+$/, ""),
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { domainGroupsTable, type DomainGroupRow } from "../db/schema";
 import { conflict, notFound } from "../errors";
@@ -18,6 +18,8 @@ export function generatePushAuthKey(): string {
 export function generateSourceId(): string {
   return randomBytes(10).toString("hex");
 }
+
+export type PushAuthMode = DomainGroupRow["pushAuth"];
 
 export async function createDomainGroup(
   db: Database,
@@ -76,6 +78,63 @@ export async function getOwnDomainGroup(db: Database, viewer: Viewer, domain: st
     .where(and(eq(domainGroupsTable.pushDomain, pushDomain), eq(domainGroupsTable.accountId, viewer.accountId)));
   if (!row) throw notFound(`domain ${pushDomain}`, field);
   return row;
+}
+
+/** Streams already live are not affected; the next publish is judged by the new setting. */
+export async function updateDomainGroup(
+  db: Database,
+  viewer: Viewer | null,
+  id: string,
+  input: { playDomain?: string | null | undefined; pushAuth?: PushAuthMode | null | undefined },
+): Promise<DomainGroupRow> {
+  const v = requireAdmin(viewer);
+  const group = await getOwnDomainGroupById(db, v, id);
+  const changes: Partial<Pick<DomainGroupRow, "playDomain" | "pushAuth">> = {};
+  if (input.playDomain !== undefined && input.playDomain !== null) {
+    changes.playDomain = assertDomain("playDomain", input.playDomain);
+    if (changes.playDomain === group.pushDomain) throw conflict("playDomain must differ from pushDomain", "playDomain");
+  }
+  if (input.pushAuth !== undefined && input.pushAuth !== null) changes.pushAuth = input.pushAuth;
+  if (Object.keys(changes).length === 0) return group;
+  const [row] = await db
+    .update(domainGroupsTable)
+    .set(changes)
+    .where(and(eq(domainGroupsTable.id, id), eq(domainGroupsTable.accountId, v.accountId)))
+    .returning();
+  if (!row) throw notFound("domain group", "id");
+  return row;
+}
+
+/**
+ * The primary key becomes the backup and a new primary is generated, in one statement: URLs
+ * signed with the old primary keep working, those signed with the old backup stop.
+ */
+export async function rotatePushAuthKey(db: Database, viewer: Viewer | null, id: string): Promise<DomainGroupRow> {
+  const v = requireAdmin(viewer);
+  await getOwnDomainGroupById(db, v, id);
+  const [row] = await db
+    .update(domainGroupsTable)
+    .set({ pushAuthBackupKey: sql`${domainGroupsTable.pushAuthPrimaryKey}`, pushAuthPrimaryKey: generatePushAuthKey() })
+    .where(and(eq(domainGroupsTable.id, id), eq(domainGroupsTable.accountId, v.accountId)))
+    .returning();
+  if (!row) throw notFound("domain group", "id");
+  return row;
+}
+
+/** The signing keys, for an ADMIN of the owning account only. */
+export function pushAuthKeysFor(viewer: Viewer | null, group: DomainGroupRow): { primary: string; backup: string } | null {
+  if (viewer?.role !== "ADMIN" || viewer.accountId !== group.accountId) return null;
+  return { primary: group.pushAuthPrimaryKey, backup: group.pushAuthBackupKey };
+}
+
+async function getOwnDomainGroupById(db: Database, viewer: Viewer, id: string): Promise<DomainGroupRow> {
+  if (!isUuid(id)) throw notFound("domain group", "id");
+  const [group] = await db
+    .select()
+    .from(domainGroupsTable)
+    .where(and(eq(domainGroupsTable.id, id), eq(domainGroupsTable.accountId, viewer.accountId)));
+  if (!group) throw notFound("domain group", "id");
+  return group;
 }
 
 /** For ingest, which acts for whichever account owns the domain. */

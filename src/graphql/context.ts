@@ -13,6 +13,8 @@ export interface SignedUrl {
 export interface GraphQLServices {
   bus: EventBus;
   signSnapshotUrl(bucket: string, key: string): Promise<SignedUrl>;
+  /** Base of the publish URLs pushUrl hands out, `{domain}` standing for the push domain. */
+  pushUrlBase(): string;
 }
 
 export interface GraphQLContext {

@@ -6,5 +6,6 @@ import "./types/snapshot-config";
 import "./types/effective-template";
 import "./types/snapshot";
 import "./types/live-stream";
+import "./types/push-url";
 
 export const schema = builder.toSchema();

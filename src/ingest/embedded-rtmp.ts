@@ -3,6 +3,7 @@ import Context from "node-media-server/src/core/context.js";
 import nmsLogger from "node-media-server/src/core/logger.js";
 import RtmpSession from "node-media-server/src/session/rtmp_session.js";
 import type { Logger } from "../logger";
+import type { Counter } from "../metrics";
 import { LivesnapError } from "../errors";
 import { deriveStreamAddress } from "./stream-address";
 import type { StreamLifecycle, StreamSignal } from "./types";
@@ -14,6 +15,8 @@ export interface EmbeddedRtmpOptions {
   defaultPushDomain: string;
   lifecycle: StreamLifecycle;
   logger: Logger;
+  /** Counts the publishes refused here (invalid names, already live); the lifecycle counts its own refusals. */
+  publishRefusals?: Counter;
 }
 
 export interface EmbeddedRtmpServer {
@@ -80,11 +83,13 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
     } catch (error) {
       if (!(error instanceof LivesnapError)) throw error;
       log.warn({ session: session.id, field: error.field, reason: error.message }, "publish refused: invalid name");
+      options.publishRefusals?.inc({ source: "embedded", reason: "invalid_name" });
       return undefined;
     }
     // node-media-server refuses a second publisher on a live path right after this event.
     if (session.broadcast.getPublishStatus() === "publishing") {
       log.warn({ session: session.id, app: address.app, stream: address.stream }, "publish refused: stream already live");
+      options.publishRefusals?.inc({ source: "embedded", reason: "already_live" });
       return undefined;
     }
     const pullUrl = `rtmp://${boundHost}:${boundPort}/${address.app}/${address.stream}`;

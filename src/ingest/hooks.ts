@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../logger";
+import type { Counter } from "../metrics";
 import { LivesnapError } from "../errors";
 import { HookBodyError, parseMediamtxHook, parseNginxRtmpHook, parseSrsHook, type HookEvent } from "./hook-events";
 import { HttpError, readBody, secretMatches, sendText } from "./hook-http";
@@ -14,6 +15,8 @@ export interface HookHandlerOptions {
   pullUrls: { nginxRtmp: string; srs: string; mediamtx: string };
   lifecycle: StreamLifecycle;
   logger: Logger;
+  /** Counts the publishes refused here (invalid names); the lifecycle counts its own refusals. */
+  publishRefusals?: Counter;
 }
 
 /** Answers the request and resolves true when its path is under /hooks/; false leaves it to the caller. */
@@ -83,6 +86,7 @@ export function createHookHandler(options: HookHandlerOptions): HookHandler {
     } catch (error) {
       if (!(error instanceof LivesnapError)) throw error;
       log.warn({ endpoint: path, action: event.action, field: error.field, reason: error.message }, "publish refused: invalid name");
+      if (event.action === "publish") options.publishRefusals?.inc({ source: endpoint.source, reason: "invalid_name" });
       sendText(res, endpoint.refuseStatus, `${error.message}\n`);
       return;
     }

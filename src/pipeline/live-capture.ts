@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "../db/client";
 import type { FrozenTemplate, LiveStreamRow } from "../db/schema";
 import { contentTypeFor, snapshotKey } from "../domain/object-keys";
+import { authorizePublish } from "../domain/publish-authorization";
 import {
   claimOrphanedStreams,
   closeLiveStream,
@@ -15,6 +16,7 @@ import type { EventBus } from "../events/event-bus";
 import type { CapturedImage, CaptureEngine } from "../capture/types";
 import type { PublishDecision, StreamLifecycle, StreamSignal } from "../ingest/types";
 import type { Logger } from "../logger";
+import type { Counter } from "../metrics";
 import type { ObjectStore } from "../storage/object-store";
 import { putWithRetry, type RetryPolicy, type UploadCounters } from "../storage/put-with-retry";
 
@@ -29,6 +31,8 @@ export interface LiveCaptureOptions {
   uploadCounters?: UploadCounters;
   /** Whether a hooked stream left LIVE by an earlier process can still be read. */
   isStillLive(pullUrl: string): Promise<boolean>;
+  /** Counts refused publishes by source and reason. */
+  publishRefusals?: Counter;
 }
 
 interface CapturedStream {
@@ -92,6 +96,11 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
 
   const lifecycle: StreamLifecycle = {
     async published(signal: StreamSignal): Promise<PublishDecision> {
+      const decision = await authorizePublish(db, signal, new Date());
+      if (!decision.accepted) {
+        options.publishRefusals?.inc({ source: signal.source, reason: decision.reason });
+        return decision;
+      }
       const { stream, replaced } = await openLiveStream(db, {
         domain: signal.domain,
         app: signal.app,

@@ -51,6 +51,7 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
       signSnapshotUrl: async () => {
         throw new Error("this test API signs no URLs");
       },
+      pushUrlBase: () => "rtmp://{domain}",
       ...services,
     },
   });

@@ -21,3 +21,9 @@ export const StorageMode = builder.enumType("StorageMode", {
 });
 export const BindingLevel = builder.enumType("BindingLevel", { values: ["DOMAIN", "APP", "STREAM"] as const });
 export const LiveStreamStatus = builder.enumType("LiveStreamStatus", { values: ["LIVE", "ENDED"] as const });
+export const PushAuthMode = builder.enumType("PushAuthMode", {
+  values: {
+    REQUIRED: { description: "a publish needs a valid auth_key (see Query.pushUrl); the default for new groups" },
+    OFF: { description: "any publish to the domain is accepted, for trusted networks" },
+  },
+});
