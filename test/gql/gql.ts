@@ -38,6 +38,7 @@ type Documents = {
     "mutation IsoDeleteGroup($id: ID!) { deleteDomainGroup(id: $id) }": typeof types.IsoDeleteGroupDocument,
     "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.IsoRevokeDocument,
     "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": typeof types.IsoTokenDocument,
+    "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n": typeof types.GroupKeysDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": typeof types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": typeof types.UpdateTemplateDocument,
@@ -49,6 +50,9 @@ type Documents = {
     "\n  mutation CreateTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) {\n      id name format intervalSeconds width height fillMode storageMode bucket createdAt updatedAt\n    }\n  }\n": typeof types.CreateTemplateDocument,
     "\n  mutation CreateConfig($input: CreateSnapshotConfigInput!) {\n    createSnapshotConfig(input: $input) { id domain appName streamName level template { id name } }\n  }\n": typeof types.CreateConfigDocument,
     "\n  query Effective($domain: String!, $app: String!, $stream: String!) {\n    effectiveTemplate(domain: $domain, app: $app, stream: $stream) {\n      level\n      template { id name }\n      config { id level appName streamName }\n    }\n  }\n": typeof types.EffectiveDocument,
+    "\n  query PushUrl($domain: String!, $app: String!, $stream: String!, $expiresInSeconds: Int) {\n    pushUrl(domain: $domain, app: $app, stream: $stream, expiresInSeconds: $expiresInSeconds) { url server streamKey expiresAt }\n  }\n": typeof types.PushUrlDocument,
+    "\n  mutation UpdateDomainGroup($id: ID!, $input: UpdateDomainGroupInput!) {\n    updateDomainGroup(id: $id, input: $input) { id pushDomain playDomain pushAuth pushAuthKeys { primary backup } }\n  }\n": typeof types.UpdateDomainGroupDocument,
+    "\n  mutation RotatePushAuthKey($id: ID!) {\n    rotatePushAuthKey(id: $id) { id pushAuth pushAuthKeys { primary backup } }\n  }\n": typeof types.RotatePushAuthKeyDocument,
 };
 const documents: Documents = {
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": types.E2ELiveStreamsDocument,
@@ -75,6 +79,7 @@ const documents: Documents = {
     "mutation IsoDeleteGroup($id: ID!) { deleteDomainGroup(id: $id) }": types.IsoDeleteGroupDocument,
     "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": types.IsoRevokeDocument,
     "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": types.IsoTokenDocument,
+    "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n": types.GroupKeysDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": types.UpdateTemplateDocument,
@@ -86,6 +91,9 @@ const documents: Documents = {
     "\n  mutation CreateTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) {\n      id name format intervalSeconds width height fillMode storageMode bucket createdAt updatedAt\n    }\n  }\n": types.CreateTemplateDocument,
     "\n  mutation CreateConfig($input: CreateSnapshotConfigInput!) {\n    createSnapshotConfig(input: $input) { id domain appName streamName level template { id name } }\n  }\n": types.CreateConfigDocument,
     "\n  query Effective($domain: String!, $app: String!, $stream: String!) {\n    effectiveTemplate(domain: $domain, app: $app, stream: $stream) {\n      level\n      template { id name }\n      config { id level appName streamName }\n    }\n  }\n": types.EffectiveDocument,
+    "\n  query PushUrl($domain: String!, $app: String!, $stream: String!, $expiresInSeconds: Int) {\n    pushUrl(domain: $domain, app: $app, stream: $stream, expiresInSeconds: $expiresInSeconds) { url server streamKey expiresAt }\n  }\n": types.PushUrlDocument,
+    "\n  mutation UpdateDomainGroup($id: ID!, $input: UpdateDomainGroupInput!) {\n    updateDomainGroup(id: $id, input: $input) { id pushDomain playDomain pushAuth pushAuthKeys { primary backup } }\n  }\n": types.UpdateDomainGroupDocument,
+    "\n  mutation RotatePushAuthKey($id: ID!) {\n    rotatePushAuthKey(id: $id) { id pushAuth pushAuthKeys { primary backup } }\n  }\n": types.RotatePushAuthKeyDocument,
 };
 
 /**
@@ -201,6 +209,10 @@ export function graphql(source: "mutation IsoToken($accountId: ID!) { createApiT
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -242,6 +254,18 @@ export function graphql(source: "\n  mutation CreateConfig($input: CreateSnapsho
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Effective($domain: String!, $app: String!, $stream: String!) {\n    effectiveTemplate(domain: $domain, app: $app, stream: $stream) {\n      level\n      template { id name }\n      config { id level appName streamName }\n    }\n  }\n"): (typeof documents)["\n  query Effective($domain: String!, $app: String!, $stream: String!) {\n    effectiveTemplate(domain: $domain, app: $app, stream: $stream) {\n      level\n      template { id name }\n      config { id level appName streamName }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PushUrl($domain: String!, $app: String!, $stream: String!, $expiresInSeconds: Int) {\n    pushUrl(domain: $domain, app: $app, stream: $stream, expiresInSeconds: $expiresInSeconds) { url server streamKey expiresAt }\n  }\n"): (typeof documents)["\n  query PushUrl($domain: String!, $app: String!, $stream: String!, $expiresInSeconds: Int) {\n    pushUrl(domain: $domain, app: $app, stream: $stream, expiresInSeconds: $expiresInSeconds) { url server streamKey expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateDomainGroup($id: ID!, $input: UpdateDomainGroupInput!) {\n    updateDomainGroup(id: $id, input: $input) { id pushDomain playDomain pushAuth pushAuthKeys { primary backup } }\n  }\n"): (typeof documents)["\n  mutation UpdateDomainGroup($id: ID!, $input: UpdateDomainGroupInput!) {\n    updateDomainGroup(id: $id, input: $input) { id pushDomain playDomain pushAuth pushAuthKeys { primary backup } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotatePushAuthKey($id: ID!) {\n    rotatePushAuthKey(id: $id) { id pushAuth pushAuthKeys { primary backup } }\n  }\n"): (typeof documents)["\n  mutation RotatePushAuthKey($id: ID!) {\n    rotatePushAuthKey(id: $id) { id pushAuth pushAuthKeys { primary backup } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
