@@ -6,6 +6,7 @@ import { pushTestStream, type Push } from "./support/ffmpeg-push";
 import { fetchImage } from "./support/image-header";
 import { CreateConfig, CreateDomainGroup, CreateTemplate } from "./support/operations";
 import { freePort } from "./support/ports";
+import { signedPushUrl } from "./support/push-url";
 import { waitFor } from "./support/wait";
 import { openWsClient, subscribe } from "./support/ws-client";
 
@@ -53,8 +54,8 @@ describe("end to end on the embedded ingest", () => {
   let sourceId: string;
   const templates = { cover: "", seq: "" };
   const pushes: Push[] = [];
-  const push = (app: string, stream: string) => {
-    const p = pushTestStream({ url: `rtmp://localhost:${rtmpPort}/${app}/${stream}`, ...SOURCE });
+  const push = async (app: string, stream: string) => {
+    const p = pushTestStream({ url: await signedPushUrl(alice, "localhost", app, stream), ...SOURCE });
     pushes.push(p);
     return p;
   };
@@ -87,7 +88,7 @@ describe("end to end on the embedded ingest", () => {
     const aliceSub = subscribe<SnapshotEvent>(mine, SNAPSHOT_CREATED, { domain: "localhost", app: "live", stream: "cam1" });
     const bobSub = subscribe<SnapshotEvent>(theirs, SNAPSHOT_CREATED, {});
     const startedAt = Date.now();
-    push("live", "cam1");
+    await push("live", "cam1");
     try {
       const first = (await aliceSub.next(25_000)).snapshotCreated;
       const day = new Date(first.capturedAt).toISOString().slice(0, 10).replace(/-/g, "");
@@ -124,7 +125,7 @@ describe("end to end on the embedded ingest", () => {
   it("keeps one object per snapshot in sequence mode, as PNG at the template's width", async () => {
     const client = openWsClient(t.app.url, aliceToken);
     const sub = subscribe<SnapshotEvent>(client, SNAPSHOT_CREATED, { stream: "seq1" });
-    const p = push("live", "seq1");
+    const p = await push("live", "seq1");
     try {
       const a = (await sub.next(25_000)).snapshotCreated;
       const b = (await sub.next(12_000)).snapshotCreated;
@@ -150,7 +151,7 @@ describe("end to end on the embedded ingest", () => {
     const client = openWsClient(t.app.url, aliceToken);
     const sub = subscribe<SnapshotEvent>(client, SNAPSHOT_CREATED, { stream: "frozen" });
     try {
-      let p = push("live", "frozen");
+      let p = await push("live", "frozen");
       expect((await sub.next(25_000)).snapshotCreated.width).toBe(160);
       await alice(UpdateTemplate, { id: templates.cover, input: { width: 96, height: 64 } });
       expect((await sub.next(12_000)).snapshotCreated.width).toBe(160);
@@ -164,7 +165,7 @@ describe("end to end on the embedded ingest", () => {
         const ended = await alice(LiveStreams, { domain: "localhost", status: "ENDED" });
         return ended.data!.liveStreams.edges.some((e) => e.node.streamName === "frozen" && e.node.endedAt !== null);
       }, 10_000);
-      p = push("live", "frozen");
+      p = await push("live", "frozen");
       const next = (await sub.next(25_000, (e) => e.snapshotCreated.width !== 160)).snapshotCreated;
       expect([next.width, next.height]).toEqual([96, 64]);
       await p.stop();
@@ -176,7 +177,7 @@ describe("end to end on the embedded ingest", () => {
   });
 
   it("records a publish no template applies to, without capturing it", async () => {
-    const p = push("other-app", "cam9");
+    const p = await push("other-app", "cam9");
     try {
       await waitFor(async () => {
         const live = await alice(LiveStreams, { domain: "localhost", status: "LIVE" });

@@ -14,6 +14,7 @@ import { startNginxRtmp } from "./support/nginx-rtmp";
 import { CreateConfig, CreateDomainGroup, CreateTemplate } from "./support/operations";
 import { graphql } from "./gql";
 import { freePort } from "./support/ports";
+import { signedPushUrl } from "./support/push-url";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from "./support/storage-s3rver";
 import { waitFor } from "./support/wait";
 import { openWsClient, subscribe } from "./support/ws-client";
@@ -70,7 +71,7 @@ describe("end to end on the s3 driver, with the store going down", () => {
     const client = openWsClient(t.app.url, token);
     const sub = subscribe<Event>(client, SUBSCRIPTION);
     for (const stream of ["cam1", "own-bucket"]) {
-      const p = pushTestStream({ url: `rtmp://localhost:${rtmpPort}/live/${stream}`, ...SOURCE });
+      const p = pushTestStream({ url: await signedPushUrl(httpRunner(t.app.url, token), "localhost", "live", stream), ...SOURCE });
       pushes.push(p);
     }
     try {
