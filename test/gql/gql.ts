@@ -18,6 +18,7 @@ type Documents = {
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": typeof types.E2ESnapshotsDocument,
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": typeof types.E2EUpdateTemplateDocument,
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": typeof types.HookedLiveStreamsDocument,
+    "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": typeof types.EmbeddedPushKeysDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": typeof types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": typeof types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": typeof types.CreateTokenDocument,
@@ -59,6 +60,7 @@ const documents: Documents = {
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": types.E2ESnapshotsDocument,
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": types.E2EUpdateTemplateDocument,
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": types.HookedLiveStreamsDocument,
+    "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": types.EmbeddedPushKeysDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": types.CreateTokenDocument,
@@ -126,6 +128,10 @@ export function graphql(source: "\n  mutation E2EUpdateTemplate($id: ID!, $input
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n"): (typeof documents)["\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
