@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveStreamsTable } from "../src/db/schema";
 import { signPushAuthKey } from "../src/domain/push-auth";
@@ -10,17 +10,15 @@ import { pushTestStream, type Push } from "./support/ffmpeg-push";
 import { gstPush } from "./support/gst-push";
 import { CreateConfig, CreateDomainGroup, CreateTemplate } from "./support/operations";
 import { freePort } from "./support/ports";
+import { publishChecks, REFUSED_WITHIN_SECONDS } from "./support/publish-checks";
 import { publishRefusals } from "./support/publish-refusals";
 import { PushUrl, RotatePushAuthKey, UpdateDomainGroup } from "./support/push-url";
-import { waitFor } from "./support/wait";
 
 const Keys = graphql(`
   query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }
 `);
 
 const SOURCE = { width: 320, height: 180, fps: 15, gop: 15 };
-/** A refused publisher is cut off long before this; one let through runs to its end and exits 0. */
-const REFUSED_WITHIN_SECONDS = 20;
 
 describe("signed publish URLs on the embedded ingest", () => {
   let t: TestApp;
@@ -42,6 +40,7 @@ describe("signed publish URLs on the embedded ingest", () => {
   });
   afterAll(async () => {
     await Promise.all(pushes.map((p) => p.stop()));
+    await stopAll();
     await t?.stop();
   });
 
@@ -51,37 +50,9 @@ describe("signed publish URLs on the embedded ingest", () => {
     return r.data.pushUrl;
   };
   const keys = async () => (await alice(Keys)).data!.domainGroups.edges.find((e) => e.node.id === groupId)!.node.pushAuthKeys!;
-  const rowsOf = (stream: string) =>
-    t.app.database.db.select().from(liveStreamsTable).where(and(eq(liveStreamsTable.domain, "localhost"), eq(liveStreamsTable.streamName, stream)));
+  const { rowsOf, liveAndCaptured, expectAccepted, expectRefused, stopAll } = publishChecks(() => t.app, "localhost", "embedded");
   const signedWith = (key: string, stream: string, expiry = Math.floor(Date.now() / 1000) + 600) =>
     `rtmp://localhost:${rtmpPort}/live/${stream}?auth_key=${signPushAuthKey({ app: "live", stream }, key, expiry)}`;
-
-  /** Pushes with ffmpeg and expects the publish to be accepted, recorded LIVE and captured; then ends it. */
-  async function expectAccepted(url: string, stream: string) {
-    const p = pushTestStream({ url, ...SOURCE });
-    pushes.push(p);
-    try {
-      await waitFor(async () => {
-        const [row] = (await rowsOf(stream)).filter((r) => r.status === "LIVE");
-        return row !== undefined && t.app.engine.active().includes(row.id);
-      }, 20_000, `${stream} live and captured`);
-    } finally {
-      await p.stop();
-    }
-    await waitFor(async () => (await rowsOf(stream)).every((r) => r.status === "ENDED"), 10_000, `${stream} ended`);
-  }
-
-  /** Pushes and expects the publisher to be cut off, nothing recorded, and the refusal counted with its reason. */
-  async function expectRefused(url: string, stream: string, reason: string, source = "embedded") {
-    const before = await publishRefusals(t.app.url, source, reason);
-    const p = pushTestStream({ url, ...SOURCE, durationSeconds: REFUSED_WITHIN_SECONDS });
-    pushes.push(p);
-    const code = await p.exited;
-    expect({ stream, code }).not.toEqual({ stream, code: 0 });
-    expect(await rowsOf(stream)).toEqual([]);
-    expect(t.app.engine.active()).toEqual([]);
-    expect(await publishRefusals(t.app.url, source, reason)).toBe(before + 1);
-  }
 
   it("accepts a publish to pushUrl's url as returned, and captures it", async () => {
     const push = await urlFor(alice, "localhost", "signed");
@@ -147,10 +118,7 @@ describe("signed publish URLs on the embedded ingest", () => {
     const signed = await urlFor(alice, "localhost", "gst");
     const accepted = gstPush(signed.url, 60);
     try {
-      await waitFor(async () => {
-        const [row] = (await rowsOf("gst")).filter((r) => r.status === "LIVE");
-        return row !== undefined && t.app.engine.active().includes(row.id);
-      }, 20_000, "the GStreamer publish live and captured");
+      await liveAndCaptured("gst");
     } finally {
       await accepted.stop();
     }

@@ -1,7 +1,9 @@
+import type { GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { verifyPushAuth } from "../src/domain/push-auth";
 import { defaultPushUrlBase, formatPushUrl } from "../src/domain/push-urls";
+import { schema } from "../src/graphql/schema";
 import { graphql } from "./gql";
 import { codes, createTestApi, type TestApi, type Tenant } from "./support/api";
 import { CreateDomainGroup } from "./support/operations";
@@ -201,5 +203,26 @@ describe("push URL base", () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe("push auth contract", () => {
+  it("has the names and shapes DESIGN.md's contract additions give", () => {
+    const signature = (path: string) => {
+      const [typeName, fieldName] = path.split(".") as [string, string];
+      const field = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName]!;
+      return `(${[...field.args].map((a) => `${a.name}: ${String(a.type)}`).sort().join(", ")}): ${String(field.type)}`;
+    };
+    expect(signature("Query.pushUrl")).toBe("(app: String!, domain: String!, expiresInSeconds: Int, stream: String!): PushUrl!");
+    expect(signature("Mutation.updateDomainGroup")).toBe("(id: ID!, input: UpdateDomainGroupInput!): DomainGroup!");
+    expect(signature("Mutation.rotatePushAuthKey")).toBe("(id: ID!): DomainGroup!");
+    expect(signature("DomainGroup.pushAuth")).toBe("(): PushAuthMode!");
+    expect(signature("DomainGroup.pushAuthKeys")).toBe("(): PushAuthKeys");
+    const fields = (name: string) =>
+      Object.fromEntries(Object.values((schema.getType(name) as GraphQLObjectType | GraphQLInputObjectType).getFields()).map((f) => [f.name, String(f.type)]));
+    expect(fields("PushAuthKeys")).toEqual({ primary: "String!", backup: "String!" });
+    expect(fields("PushUrl")).toEqual({ url: "String!", server: "String!", streamKey: "String!", expiresAt: "DateTime!" });
+    expect(fields("UpdateDomainGroupInput")).toEqual({ playDomain: "String", pushAuth: "PushAuthMode" });
+    expect((schema.getType("PushAuthMode") as GraphQLEnumType).getValues().map((v) => v.name).sort()).toEqual(["OFF", "REQUIRED"]);
   });
 });

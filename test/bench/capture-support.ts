@@ -10,7 +10,7 @@ import postgres from "postgres";
 import { createApp, type App } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { issueTokenForAccount } from "../../src/domain/api-tokens";
-import { createDomainGroup } from "../../src/domain/domain-groups";
+import { createDomainGroup, updateDomainGroup } from "../../src/domain/domain-groups";
 import { createSnapshotConfig } from "../../src/domain/snapshot-configs";
 import { createSnapshotTemplate } from "../../src/domain/snapshot-templates";
 import type { Viewer } from "../../src/domain/viewer";
@@ -306,7 +306,9 @@ export async function startBenchApp(storageMode: "COVERAGE" | "SEQUENCE" = "SEQU
     const db = app.database.db;
     const { token, apiToken } = await issueTokenForAccount(db, "bench", "ADMIN");
     const viewer: Viewer = { tokenId: apiToken.id, accountId: apiToken.accountId, role: "ADMIN", operator: false };
-    await createDomainGroup(db, viewer, { pushDomain: "localhost", playDomain: "play.localhost" });
+    const group = await createDomainGroup(db, viewer, { pushDomain: "localhost", playDomain: "play.localhost" });
+    // The benches measure capture; their publishers are trusted, as on a closed network.
+    await updateDomainGroup(db, viewer, group.id, { pushAuth: "OFF" });
     const template = await createSnapshotTemplate(db, viewer, {
       name: "bench",
       format: "JPG",

@@ -19,6 +19,7 @@ type Documents = {
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": typeof types.E2EUpdateTemplateDocument,
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": typeof types.HookedLiveStreamsDocument,
     "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": typeof types.EmbeddedPushKeysDocument,
+    "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n": typeof types.NginxPushKeysDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": typeof types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": typeof types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": typeof types.CreateTokenDocument,
@@ -61,6 +62,7 @@ const documents: Documents = {
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": types.E2EUpdateTemplateDocument,
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": types.HookedLiveStreamsDocument,
     "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": types.EmbeddedPushKeysDocument,
+    "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n": types.NginxPushKeysDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": types.CreateTokenDocument,
@@ -132,6 +134,10 @@ export function graphql(source: "\n  query HookedLiveStreams($domain: String) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
