@@ -75,6 +75,8 @@ describe("signed publish URLs on the embedded ingest", () => {
     // A signature for another stream of the same domain.
     await expectRefused(`rtmp://localhost:${rtmpPort}/live/path?${forOther}`, "path", "auth_invalid");
     await expectRefused(signedWith(randomBytes(16).toString("hex"), "wrong-key"), "wrong-key", "auth_invalid");
+    // Refused by the ingest before any key is looked at, and counted too.
+    await expectRefused(`rtmp://localhost:${rtmpPort}/live/${"x".repeat(129)}`, "x".repeat(129), "invalid_name");
   });
 
   it("refuses a publish into another account's domain signed with the publisher's own key", async () => {

@@ -75,6 +75,8 @@ describe("signed publish URLs through nginx-rtmp's on_publish hook", () => {
     await expectRefused(tampered, "tampered", "auth_invalid");
     await expectRefused(at("path", `&auth_key=${forOther}`), "path", "auth_invalid");
     await expectRefused(signedWith(randomBytes(16).toString("hex"), "wrong-key"), "wrong-key", "auth_invalid");
+    // Refused by the hook before any key is looked at, and counted too.
+    await expectRefused(at("x".repeat(129), ""), "x".repeat(129), "invalid_name");
   });
 
   it("refuses a publish into another account's domain signed with the publisher's own key", async () => {

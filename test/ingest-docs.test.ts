@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config";
+import { formatPushUrl } from "../src/domain/push-urls";
 import { createHookHandler } from "../src/ingest/hooks";
 import { silentLogger } from "../src/logger";
 import { startHookServer, type HookServer } from "./support/ingest-hook-server";
@@ -102,5 +104,22 @@ describe("docs/media-servers.md", () => {
   it("has MediaMTX commands that fail (curl -f) when livesnap refuses the path", async () => {
     expect(await runShell(local(yamlFolded("runOnReady")), { MTX_PATH: "cam1", MTX_QUERY: "" })).not.toBe(0);
     expect(lifecycle.events).toEqual([]);
+  });
+
+  it("has hook commands that pass the publish URL's auth_key to livesnap", async () => {
+    const [srsUrl] = [...section("SRS").matchAll(/^\s*on_publish\s+(http\S+);$/gm)].map((m) => m[1] ?? "");
+    const body = { action: "on_publish", vhost: "__defaultVhost__", app: "live", stream: "cam1", param: "?auth_key=1-a-0-b", client_id: "x1" };
+    expect(await (await fetch(local(srsUrl ?? ""), { method: "POST", body: JSON.stringify(body) })).text()).toBe("0");
+    expect(await runShell(local(yamlFolded("runOnReady")), { MTX_PATH: "live/cam2", MTX_QUERY: "auth_key=2-c-0-d" })).toBe(0);
+    expect(lifecycle.of("published").map((s) => [s.stream, s.query.get("auth_key")])).toEqual([
+      ["cam1", "1-a-0-b"],
+      ["cam2", "2-c-0-d"],
+    ]);
+  });
+
+  it("has a PUSH_URL_BASE that livesnap accepts and signs URLs into", () => {
+    const base = loadConfig({ PUSH_URL_BASE: documented("PUSH_URL_BASE") }).pushUrlBase!;
+    const push = formatPushUrl(base, { domain: "push.example.com", app: "live", stream: "cam1" }, "k", new Date());
+    expect(push.url).toBe("rtmp://push.example.com:1935/live/cam1?auth_key=k");
   });
 });
