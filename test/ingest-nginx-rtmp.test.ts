@@ -56,7 +56,10 @@ describe("nginx-rtmp with hooks", () => {
       stream: "cam1",
       pullUrl: `rtmp://127.0.0.1:${nginx.port}/live/cam1`,
       clientId: expect.stringMatching(/^\d+$/),
+      query: expect.any(URLSearchParams),
     });
+    // The stream name's arguments are nginx's form fields after its own: they reach livesnap as the query.
+    expect([...signal.query]).toEqual([["token", "x"]]);
 
     // Capture reads the stream back as a player; nginx then sends on_done for that player too.
     await grabFrame(signal.pullUrl);
