@@ -35,7 +35,10 @@ export function publishChecks(app: () => App, domain: string, source: string) {
       } finally {
         await p.stop();
       }
-      await waitFor(async () => (await rowsOf(stream)).every((r) => r.status === "ENDED"), 10_000, `${stream} ended`);
+      await waitFor(async () => {
+        const rows = await rowsOf(stream);
+        return rows.every((r) => r.status === "ENDED" && !app().engine.active().includes(r.id));
+      }, 10_000, `${stream} ended and no longer captured`);
     },
     /** Pushes with ffmpeg and expects the publisher cut off, nothing recorded or captured, the refusal counted with its reason. */
     async expectRefused(url: string, stream: string, reason: string): Promise<void> {
