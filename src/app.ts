@@ -15,6 +15,7 @@ import { bodyLimit, createHttpServer, healthRoutes, MAX_GRAPHQL_BODY_BYTES, type
 import { createEmbeddedRtmpServer, type EmbeddedRtmpServer } from "./ingest/embedded-rtmp";
 import { createHookHandler } from "./ingest/hooks";
 import type { Logger } from "./logger";
+import { loadOrCreateInstanceId } from "./pipeline/instance-id";
 import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
 import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store";
 import type { ObjectStore } from "./storage/object-store";
@@ -197,7 +198,8 @@ export function createApp(config: Config, options: AppOptions): App {
         logger,
         uploadRetry: options.uploadRetry,
         uploadCounters,
-        isStillLive: (url) => streamIsReadable(config.ffmpegPath, url, 15_000),
+        instanceId: config.instanceId ?? (await loadOrCreateInstanceId(config.dataDir)),
+        isStillLive: (url, signal) => streamIsReadable(config.ffmpegPath, url, 15_000, signal),
       });
       const capture = liveCapture;
       engine = createCaptureEngine({

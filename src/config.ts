@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INSTANCE_ID_RULE, isValidInstanceId } from "./domain/workers";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -57,6 +58,7 @@ const envSchema = z
       .default(3600),
     FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    INSTANCE_ID: optionalString.refine((v) => v === undefined || isValidInstanceId(v), `must be ${INSTANCE_ID_RULE}`),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
@@ -92,6 +94,8 @@ export interface Config {
   signedUrlTtlSeconds: number;
   ffmpegPath: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Names this instance in the streams it holds; unset: the id kept in DATA_DIR/instance-id. */
+  instanceId: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +140,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
     ffmpegPath: e.FFMPEG_PATH,
     logLevel: e.LOG_LEVEL,
+    instanceId: e.INSTANCE_ID,
   };
 }
