@@ -28,6 +28,8 @@ export interface AppOptions {
   /** Faster capture timing for tests. */
   captureTunables?: Partial<CaptureTunables>;
   uploadRetry?: Partial<RetryPolicy>;
+  /** Shorter stream leases for tests (default 60 s). */
+  streamLeaseMs?: number;
 }
 
 export interface App {
@@ -198,6 +200,7 @@ export function createApp(config: Config, options: AppOptions): App {
         logger,
         uploadRetry: options.uploadRetry,
         uploadCounters,
+        leaseMs: options.streamLeaseMs,
         instanceId: config.instanceId ?? (await loadOrCreateInstanceId(config.dataDir)),
         isStillLive: (url, signal) => streamIsReadable(config.ffmpegPath, url, 15_000, signal),
       });
