@@ -213,10 +213,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     await endHeldLiveStreams(db, workerId, embedded);
     await release(embedded);
     for (const row of hooked) if (isCapturable(row)) capture(row, row.pullUrl!);
-    log.info(
-      { endedEmbedded: embedded.length, resumedHooked: hooked.length, previousHolders: [...new Set(claimed.map((r) => r.workerId))] },
-      "settling streams a gone process left live",
-    );
+    log.info({ endedEmbedded: embedded, resumedHooked: hooked.map((row) => row.id) }, "settling streams a gone process left live");
     const gone: string[] = [];
     await Promise.all(
       hooked.map(async (row) => {
