@@ -9,6 +9,7 @@ import { startNginxRtmp, type NginxRtmp } from "./support/nginx-rtmp";
 import { createOpenDomainGroup } from "./support/open-domain-group";
 import { CreateConfig, CreateTemplate } from "./support/operations";
 import { freePort } from "./support/ports";
+import { isAlive } from "./support/process-alive";
 import { capturingLogger } from "./support/storage-log";
 import { openWsClient, subscribe, type Subscription } from "./support/ws-client";
 
@@ -135,4 +136,38 @@ describe("a second publisher of a live stream", () => {
       await sub.close();
     }
   });
+
+  it("a publish its media server lost without publish_done does not block the stream for long", async () => {
+    const sub = subscribe<Event>(client, SUBSCRIPTION, { domain: DOMAIN });
+    try {
+      push(nginxUrl(edgeA, "four"));
+      await sub.next(25_000, (e) => e.snapshotCreated.streamName === "four");
+      const [lost] = await liveRows("four");
+      // The media server dies at once: nobody tells livesnap that the publish ended.
+      expect(isAlive(edgeA.pid)).toBe(true);
+      process.kill(edgeA.pid, "SIGKILL");
+      await edgeA.stop();
+      edgeA = await startNginxRtmp({ hookUrl: `${t.app.url}/hooks/nginx-rtmp?secret=${SECRET}`, port: edgeA.port });
+      // The encoder reconnects to the restarted server, again and again as encoders do, until it is let in.
+      const startedAt = Date.now();
+      let attempts = 0;
+      let accepted: Push | undefined;
+      while (accepted === undefined && Date.now() - startedAt < 45_000) {
+        attempts += 1;
+        const p = push(nginxUrl(edgeA, "four"));
+        const ended = await Promise.race([p.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
+        if (!ended) accepted = p;
+      }
+      expect(accepted).toBeDefined();
+      expect(attempts).toBeGreaterThan(1);
+      const since = Date.now();
+      await sub.next(25_000, (e) => e.snapshotCreated.streamName === "four" && Date.parse(e.snapshotCreated.capturedAt) > since);
+      const [row] = await liveRows("four");
+      expect(row!.id).not.toBe(lost!.id);
+      expect(t.app.engine.active()).toEqual([row!.id]);
+      expect(log.records.some((r) => r.msg?.toString().startsWith("ended a hooked stream its media server no longer has") && r.liveStreamId === lost!.id)).toBe(true);
+    } finally {
+      await sub.close();
+    }
+  }, 120_000);
 });

@@ -1,10 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { liveStreamsTable, snapshotTemplatesTable, type LiveStreamRow } from "../src/db/schema";
+import { liveStreamsTable, snapshotsTable, snapshotTemplatesTable, type LiveStreamRow } from "../src/db/schema";
 import { freezeTemplate } from "../src/domain/streams";
 import type { StreamSignal } from "../src/ingest/types";
 import { httpRunner } from "./support/api";
 import { startTestApp, type TestApp } from "./support/app";
+import { pushTestStream, type Push } from "./support/ffmpeg-push";
+import { startHookServer, type HookServer } from "./support/ingest-hook-server";
+import { startNginxRtmp, type NginxRtmp } from "./support/nginx-rtmp";
 import { createOpenDomainGroup } from "./support/open-domain-group";
 import { CreateConfig, CreateTemplate } from "./support/operations";
 import { capturingLogger } from "./support/storage-log";
@@ -13,23 +16,40 @@ import { waitFor } from "./support/wait";
 const SECRET = "one-live-hook-secret";
 const DOMAIN = "one.example.com";
 const LEASE_MS = 1_500;
-// Nothing listens there: capture keeps retrying, which is all these tests need to see it runs.
-const NOWHERE = "rtmp://127.0.0.1:9/{app}/{stream}";
+const SOURCE = { width: 320, height: 180, fps: 15, gop: 15 };
 
 describe("one LIVE row per stream", () => {
   let t: TestApp;
   const log = capturingLogger();
   let templateId: string;
+  // A media server with the crowd's stream on it, whose own hooks say yes: the hooks under test are sent by the tests.
+  let yes: HookServer;
+  let nginx: NginxRtmp;
+  let crowd: Push;
 
   beforeAll(async () => {
-    t = await startTestApp({ HOOK_SECRET: SECRET, PULL_URL_NGINX_RTMP: NOWHERE }, { streamLeaseMs: LEASE_MS, logger: log.logger });
+    yes = await startHookServer(async (_req, res) => {
+      res.writeHead(200).end();
+      return true;
+    });
+    nginx = await startNginxRtmp({ hookUrl: `${yes.origin}/hooks` });
+    crowd = pushTestStream({ url: `rtmp://127.0.0.1:${nginx.port}/live/crowd`, ...SOURCE });
+    t = await startTestApp(
+      { HOOK_SECRET: SECRET, PULL_URL_NGINX_RTMP: `rtmp://127.0.0.1:${nginx.port}/{app}/{stream}` },
+      { streamLeaseMs: LEASE_MS, logger: log.logger },
+    );
     const alice = httpRunner(t.app.url, await t.token("alice"));
     await createOpenDomainGroup(t.app.database.db, alice, { pushDomain: DOMAIN, playDomain: "play.one.example.com" });
     const tpl = await alice(CreateTemplate, { input: { name: "one", format: "JPG", intervalSeconds: 5, storageMode: "COVERAGE" } });
     templateId = tpl.data!.createSnapshotTemplate.id;
     await alice(CreateConfig, { input: { domain: DOMAIN, templateId } });
   });
-  afterAll(() => t?.stop());
+  afterAll(async () => {
+    await t?.stop();
+    await crowd?.stop();
+    await nginx?.stop();
+    await yes?.close();
+  });
 
   const db = () => t.app.database.db;
   const liveRows = (stream: string) =>
@@ -61,7 +81,7 @@ describe("one LIVE row per stream", () => {
     const [tpl] = await db().select().from(snapshotTemplatesTable).where(eq(snapshotTemplatesTable.id, templateId));
     const [row] = await db()
       .insert(liveStreamsTable)
-      .values({ domain: DOMAIN, appName: "live", streamName: stream, source: "nginx-rtmp", pullUrl: `rtmp://127.0.0.1:9/live/${stream}`, template: freezeTemplate(tpl!), ...holder })
+      .values({ domain: DOMAIN, appName: "live", streamName: stream, source: "nginx-rtmp", pullUrl: `rtmp://127.0.0.1:${nginx.port}/live/${stream}`, template: freezeTemplate(tpl!), ...holder })
       .returning();
     return row!;
   }
@@ -77,6 +97,13 @@ describe("one LIVE row per stream", () => {
     expect(t.app.engine.active().filter((id) => id === rows[0]!.id)).toHaveLength(1);
     expect(t.app.engine.active()).toHaveLength(1);
     expect(log.records.filter((r) => r.msg === "publish refused: the stream is already live" && r.stream === "crowd")).toHaveLength(19);
+    // The refusals made livesnap check that the media server still has the first publish: it does.
+    await waitFor(
+      async () => (await db().select().from(snapshotsTable).where(eq(snapshotsTable.streamName, "crowd"))).length > 0,
+      25_000,
+      "a snapshot of the one capture",
+    );
+    expect(await liveRows("crowd")).toEqual([expect.objectContaining({ id: rows[0]!.id })]);
     expect((await hook("publish_done", "crowd", 1)).status).toBe(200);
     expect(await liveRows("crowd")).toHaveLength(0);
     expect(t.app.engine.active()).toEqual([]);

@@ -72,6 +72,8 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   let engine: CaptureEngine | null = null;
   let leaseTimer: NodeJS.Timeout | null = null;
   let settling: Promise<void> = Promise.resolve();
+  /** Probes of held hooked streams that a refused publish cast doubt on, by row id. */
+  const doubted = new Map<string, Promise<void>>();
   let snapshotsRecorded = 0;
   const leaseFromNow = () => new Date(Date.now() + leaseMs);
 
@@ -122,6 +124,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
           { ...where, liveStreamId: holder.id, heldBy: holder.workerId, liveSince: holder.startedAt, liveVia: holder.source },
           "publish refused: the stream is already live",
         );
+        if (holder.workerId === workerId) doubtHeldStream(holder);
         return {
           accepted: false,
           reason: "already_live",
@@ -229,6 +232,27 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     if (ended.length > 0) log.info({ count: ended.length }, "ended hooked streams their media server no longer has");
   }
 
+  /**
+   * A publish was refused for a hooked stream this worker holds. If its media server lost that
+   * publish without a word (it restarted without sending publish_done), a probe finds nothing
+   * there: the row is ended, so that the publisher's next attempt gets in. The refusal itself
+   * does not wait for the probe, and one probe per stream runs at a time.
+   */
+  function doubtHeldStream(holder: LiveStreamRow) {
+    if (holder.source === "embedded" || holder.pullUrl === null || doubted.has(holder.id)) return;
+    const probe = options
+      .isStillLive(holder.pullUrl, shutdown.signal)
+      .then(async (live) => {
+        if (live || shutdown.signal.aborted) return;
+        const ended = await endHeldLiveStreams(db, workerId, [holder.id]);
+        await release(ended);
+        if (ended.length > 0) log.info({ liveStreamId: holder.id }, "ended a hooked stream its media server no longer has: its unpublish was lost");
+      })
+      .catch((err) => log.error({ err, liveStreamId: holder.id }, "could not probe a held stream"))
+      .finally(() => doubted.delete(holder.id));
+    doubted.set(holder.id, probe);
+  }
+
   /** Extends the leases of every held row; a row held no more (ended or taken over elsewhere) is let go. */
   async function renewHeld() {
     const ids = [...held];
@@ -258,7 +282,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     async stop() {
       if (leaseTimer) clearInterval(leaseTimer);
       shutdown.abort();
-      await settling;
+      await Promise.all([settling, ...doubted.values()]);
       const ids = [...held];
       await release(ids);
       // Hooked streams stay live on their media server; whoever starts next takes them over at once.
