@@ -77,7 +77,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   let snapshotsRecorded = 0;
   const leaseFromNow = () => new Date(Date.now() + leaseMs);
 
-  /** Captures a recorded live stream; the caller has checked it with isCapturable. */
+  /** Captures a recorded live stream; the caller has checked that it has an account, a source id and a template. */
   function capture(row: LiveStreamRow, pullUrl: string) {
     const template = row.template!;
     captured.set(row.id, {
