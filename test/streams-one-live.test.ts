@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { liveStreamsTable, snapshotsTable, snapshotTemplatesTable, type LiveStreamRow } from "../src/db/schema";
+import { domainGroupsTable, liveStreamsTable, snapshotsTable, snapshotTemplatesTable, type LiveStreamRow } from "../src/db/schema";
 import { freezeTemplate } from "../src/domain/streams";
 import type { StreamSignal } from "../src/ingest/types";
 import { httpRunner } from "./support/api";
@@ -79,9 +79,10 @@ describe("one LIVE row per stream", () => {
   /** A LIVE row as a holder other than this process left it. */
   async function plantLiveRow(stream: string, holder: { workerId: string; leaseUntil: Date }): Promise<LiveStreamRow> {
     const [tpl] = await db().select().from(snapshotTemplatesTable).where(eq(snapshotTemplatesTable.id, templateId));
+    const [group] = await db().select().from(domainGroupsTable).where(eq(domainGroupsTable.pushDomain, DOMAIN));
     const [row] = await db()
       .insert(liveStreamsTable)
-      .values({ domain: DOMAIN, appName: "live", streamName: stream, source: "nginx-rtmp", pullUrl: `rtmp://127.0.0.1:${nginx.port}/live/${stream}`, template: freezeTemplate(tpl!), ...holder })
+      .values({ accountId: group!.accountId, domainGroupId: group!.id, sourceId: group!.sourceId, domain: DOMAIN, appName: "live", streamName: stream, source: "nginx-rtmp", pullUrl: `rtmp://127.0.0.1:${nginx.port}/live/${stream}`, template: freezeTemplate(tpl!), ...holder })
       .returning();
     return row!;
   }
@@ -187,5 +188,25 @@ describe("one LIVE row per stream", () => {
     expect(warning?.liveStreamIds).toEqual([row!.id]);
     // The other worker's row is left as it is.
     expect(await rowById(row!.id)).toMatchObject({ status: "LIVE", workerId: "other-instance/run2" });
+  });
+
+  it("a restart settles its earlier runs' rows at once, and leaves another instance's running lease alone", async () => {
+    const instance = t.app.liveCapture.workerId.split("/")[0]!;
+    const inLease = new Date(Date.now() + 60_000);
+    const others = await plantLiveRow("others", { workerId: "other-instance/run3", leaseUntil: inLease });
+    const hooked = await plantLiveRow("was-hooked", { workerId: `${instance}/crashed1`, leaseUntil: inLease });
+    const [embeddedRow] = await db()
+      .update(liveStreamsTable)
+      .set({ source: "embedded" })
+      .where(eq(liveStreamsTable.id, (await plantLiveRow("was-embedded", { workerId: `${instance}/crashed1`, leaseUntil: inLease })).id))
+      .returning();
+    await t.restart();
+    const restarted = t.app.liveCapture.workerId;
+    expect(restarted.startsWith(`${instance}/`)).toBe(true);
+    await waitFor(async () => (await rowById(embeddedRow!.id)).status === "ENDED", 2_000, "the earlier run's embedded stream ended");
+    // The hooked one is taken over and captured again at once; a probe decides later whether it stays.
+    expect(await rowById(hooked.id)).toMatchObject({ status: "LIVE", workerId: restarted });
+    expect(t.app.engine.active()).toContain(hooked.id);
+    expect(await rowById(others.id)).toEqual(others);
   });
 });
