@@ -15,6 +15,8 @@ import { waitFor } from "./support/wait";
 
 const SECRET = "one-live-hook-secret";
 const DOMAIN = "one.example.com";
+/** A domain group no template is bound to: its publishes are recorded, never captured. */
+const BARE_DOMAIN = "bare.example.com";
 const LEASE_MS = 1_500;
 const SOURCE = { width: 320, height: 180, fps: 15, gop: 15 };
 
@@ -40,6 +42,7 @@ describe("one LIVE row per stream", () => {
     );
     const alice = httpRunner(t.app.url, await t.token("alice"));
     await createOpenDomainGroup(t.app.database.db, alice, { pushDomain: DOMAIN, playDomain: "play.one.example.com" });
+    await createOpenDomainGroup(t.app.database.db, alice, { pushDomain: BARE_DOMAIN, playDomain: "play.bare.example.com" });
     const tpl = await alice(CreateTemplate, { input: { name: "one", format: "JPG", intervalSeconds: 5, storageMode: "COVERAGE" } });
     templateId = tpl.data!.createSnapshotTemplate.id;
     await alice(CreateConfig, { input: { domain: DOMAIN, templateId } });
@@ -166,14 +169,15 @@ describe("one LIVE row per stream", () => {
   });
 
   it("every LIVE row has a holder and a lease, also one recorded without capture, and the lease is renewed", async () => {
-    const stray = await fetch(`${t.app.url}/hooks/nginx-rtmp?secret=${SECRET}`, {
+    const bare = await fetch(`${t.app.url}/hooks/nginx-rtmp?secret=${SECRET}`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ call: "publish", app: "live", name: "stray", tcurl: "rtmp://nobody.example.com/live", clientid: "8" }).toString(),
+      body: new URLSearchParams({ call: "publish", app: "live", name: "bare", tcurl: `rtmp://${BARE_DOMAIN}/live`, clientid: "8" }).toString(),
     });
-    expect(stray.status).toBe(200);
-    const [row] = await db().select().from(liveStreamsTable).where(eq(liveStreamsTable.domain, "nobody.example.com"));
-    expect(row).toMatchObject({ status: "LIVE", accountId: null, template: null, workerId: t.app.liveCapture.workerId });
+    expect(bare.status).toBe(200);
+    const [row] = await db().select().from(liveStreamsTable).where(eq(liveStreamsTable.domain, BARE_DOMAIN));
+    expect(row).toMatchObject({ status: "LIVE", template: null, workerId: t.app.liveCapture.workerId });
+    expect(t.app.engine.active()).not.toContain(row!.id);
     const firstLease = row!.leaseUntil!.getTime();
     await waitFor(async () => (await rowById(row!.id)).leaseUntil!.getTime() > firstLease, 5_000, "lease renewed");
   });
