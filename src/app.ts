@@ -16,6 +16,7 @@ import { bodyLimit, createHttpServer, healthRoutes, MAX_GRAPHQL_BODY_BYTES, type
 import { createEmbeddedRtmpServer, type EmbeddedRtmpServer } from "./ingest/embedded-rtmp";
 import { createHookHandler } from "./ingest/hooks";
 import type { Logger } from "./logger";
+import { loadOrCreateInstanceId } from "./pipeline/instance-id";
 import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
 import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store";
 import type { ObjectStore } from "./storage/object-store";
@@ -28,6 +29,8 @@ export interface AppOptions {
   /** Faster capture timing for tests. */
   captureTunables?: Partial<CaptureTunables>;
   uploadRetry?: Partial<RetryPolicy>;
+  /** Shorter stream leases for tests (default 60 s). */
+  streamLeaseMs?: number;
 }
 
 export interface App {
@@ -203,7 +206,9 @@ export function createApp(config: Config, options: AppOptions): App {
         logger,
         uploadRetry: options.uploadRetry,
         uploadCounters,
-        isStillLive: (url) => streamIsReadable(config.ffmpegPath, url, 15_000),
+        leaseMs: options.streamLeaseMs,
+        instanceId: config.instanceId ?? (await loadOrCreateInstanceId(config.dataDir)),
+        isStillLive: (url, signal) => streamIsReadable(config.ffmpegPath, url, 15_000, signal),
         publishRefusals,
       });
       const capture = liveCapture;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INSTANCE_ID_RULE, isValidInstanceId } from "./domain/workers";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -61,6 +62,7 @@ const envSchema = z
       (v) => v === undefined || /^rtmps?:\/\/[^/?#\s]+\/?$/.test(v),
       "must be rtmp://host[:port] or rtmps://host[:port], {domain} standing for the push domain",
     ),
+    INSTANCE_ID: optionalString.refine((v) => v === undefined || isValidInstanceId(v), `must be ${INSTANCE_ID_RULE}`),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
@@ -98,6 +100,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Base of the publish URLs pushUrl hands out (`{domain}` placeholder); unset: the embedded ingest. */
   pushUrlBase: string | undefined;
+  /** Names this instance in the streams it holds; unset: the id kept in DATA_DIR/instance-id. */
+  instanceId: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -143,5 +147,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ffmpegPath: e.FFMPEG_PATH,
     logLevel: e.LOG_LEVEL,
     pushUrlBase: e.PUSH_URL_BASE?.replace(/\/+$/, ""),
+    instanceId: e.INSTANCE_ID,
   };
 }

@@ -1,17 +1,16 @@
-import { hostname } from "node:os";
-import { randomBytes } from "node:crypto";
 import type { Database } from "../db/client";
 import type { FrozenTemplate, LiveStreamRow } from "../db/schema";
 import { contentTypeFor, snapshotKey } from "../domain/object-keys";
 import { authorizePublish } from "../domain/publish-authorization";
 import {
-  claimOrphanedStreams,
+  claimAbandonedStreams,
   closeLiveStream,
-  endLiveStreams,
+  endHeldLiveStreams,
   openLiveStream,
   recordSnapshot,
   renewLeases,
 } from "../domain/streams";
+import { newRunOwner } from "../domain/workers";
 import type { EventBus } from "../events/event-bus";
 import type { CapturedImage, CaptureEngine } from "../capture/types";
 import type { PublishDecision, StreamLifecycle, StreamSignal } from "../ingest/types";
@@ -25,12 +24,14 @@ export interface LiveCaptureOptions {
   store: ObjectStore;
   bus: EventBus;
   logger: Logger;
-  /** Lease on captured streams in the database; renewed at a third of it. */
+  /** This instance's stable name: at start, the LIVE rows of its earlier runs are settled at once. */
+  instanceId: string;
+  /** Lease on held streams in the database; renewed at a third of it. */
   leaseMs?: number;
   uploadRetry?: Partial<RetryPolicy>;
   uploadCounters?: UploadCounters;
-  /** Whether a hooked stream left LIVE by an earlier process can still be read. */
-  isStillLive(pullUrl: string): Promise<boolean>;
+  /** Whether a hooked stream left LIVE by an earlier process can still be read; false once aborted. */
+  isStillLive(pullUrl: string, signal: AbortSignal): Promise<boolean>;
   /** Counts refused publishes by source and reason. */
   publishRefusals?: Counter;
 }
@@ -49,11 +50,14 @@ export interface LiveCapture {
   /** The capture engine's image handler: store, record, announce. */
   onImage(image: CapturedImage): Promise<void>;
   /**
-   * Binds the engine (which needs onImage first) and, in the background, settles streams an
-   * earlier process left LIVE: probing a media server can take seconds, start-up does not wait.
+   * Binds the engine (which needs onImage first) and, in the background, settles the streams a
+   * gone process left LIVE: embedded ones are ended and hooked ones captured again at once, then
+   * hooked ones the media server no longer has are ended once a probe says so (probing can take
+   * seconds; start-up does not wait).
    */
   start(engine: CaptureEngine): Promise<void>;
   stop(): Promise<void>;
+  /** `<instance>/<run>`: who holds this process's LIVE rows. */
   readonly workerId: string;
   /** Snapshots stored, recorded and announced since start. */
   readonly snapshotsRecorded: number;
@@ -63,13 +67,19 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const { db, store, bus } = options;
   const log = options.logger.child({ module: "streams" });
   const leaseMs = options.leaseMs ?? 60_000;
-  const workerId = `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const owner = newRunOwner(options.instanceId);
+  const { workerId } = owner;
+  /** LIVE rows this worker holds (and renews), captured or only recorded. */
+  const held = new Set<string>();
   const captured = new Map<string, CapturedStream>();
   const shutdown = new AbortController();
   let engine: CaptureEngine | null = null;
   let leaseTimer: NodeJS.Timeout | null = null;
   let settling: Promise<void> = Promise.resolve();
+  /** Probes of held hooked streams that a refused publish cast doubt on, by row id. */
+  const doubted = new Map<string, Promise<void>>();
   let snapshotsRecorded = 0;
+  const leaseFromNow = () => new Date(Date.now() + leaseMs);
 
   /** Captures a recorded live stream; the caller has checked that it has an account, a source id and a template. */
   function capture(row: LiveStreamRow, pullUrl: string) {
@@ -88,6 +98,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   async function release(ids: string[]) {
     await Promise.all(
       ids.map(async (id) => {
+        held.delete(id);
         captured.delete(id);
         await engine?.stop(id);
       }),
@@ -101,31 +112,60 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
         options.publishRefusals?.inc({ source: signal.source, reason: decision.reason });
         return decision;
       }
-      const { stream, replaced } = await openLiveStream(db, {
+      const where = { source: signal.source, domain: signal.domain, app: signal.app, stream: signal.stream };
+      const opened = await openLiveStream(db, {
         domain: signal.domain,
         app: signal.app,
         stream: signal.stream,
         source: signal.source,
         pullUrl: signal.pullUrl,
-        workerId,
-        leaseUntil: new Date(Date.now() + leaseMs),
+        owner,
+        leaseUntil: leaseFromNow(),
       });
-      await release(replaced);
-      const where = { liveStreamId: stream.id, domain: signal.domain, app: signal.app, stream: signal.stream };
+      if (opened.settled.length > 0) {
+        // Its holder is gone (lease expired, or an earlier run of this instance): its unpublish was lost.
+        await release(opened.settled);
+        log.info({ ...where, ended: opened.settled }, "ended a LIVE row whose holder is gone");
+      }
+      if (opened.status === "already_live") {
+        const { holder } = opened;
+        log.warn(
+          { ...where, liveStreamId: holder.id, heldBy: holder.workerId, liveSince: holder.startedAt, liveVia: holder.source },
+          "publish refused: the stream is already live",
+        );
+        if (holder.workerId === workerId) doubtHeldStream(holder);
+        options.publishRefusals?.inc({ source: signal.source, reason: "already_live" });
+        return {
+          accepted: false,
+          reason: "already_live",
+          message: `stream ${signal.app}/${signal.stream} on ${signal.domain} is already being published`,
+        };
+      }
+      const { stream } = opened;
+      held.add(stream.id);
+      const recorded = { ...where, liveStreamId: stream.id };
       if (!stream.accountId) {
-        log.info(where, "published to a domain no account owns: recorded, not captured");
+        log.info(recorded, "published to a domain no account owns: recorded, not captured");
       } else if (!stream.template) {
-        log.info(where, "no snapshot template applies: recorded, not captured");
+        log.info(recorded, "no snapshot template applies: recorded, not captured");
       } else {
-        log.info({ ...where, template: stream.template.name }, "published: capturing");
+        log.info({ ...recorded, template: stream.template.name }, "published: capturing");
         capture(stream, signal.pullUrl);
       }
       return { accepted: true };
     },
     async unpublished(signal: StreamSignal) {
-      const ended = await closeLiveStream(db, { domain: signal.domain, app: signal.app, stream: signal.stream });
+      const ended = await closeLiveStream(db, {
+        domain: signal.domain,
+        app: signal.app,
+        stream: signal.stream,
+        source: signal.source,
+        // An embedded publish exists only in the process that ingests it; a hooked one may have
+        // been published through another instance.
+        workerId: signal.source === "embedded" ? workerId : undefined,
+      });
       await release(ended);
-      if (ended.length > 0) log.info({ domain: signal.domain, app: signal.app, stream: signal.stream }, "unpublished");
+      if (ended.length > 0) log.info({ source: signal.source, domain: signal.domain, app: signal.app, stream: signal.stream }, "unpublished");
     },
   };
 
@@ -172,29 +212,65 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     await bus.publishSnapshotCreated(row);
   }
 
-  async function settleOrphans() {
-    const orphans = await claimOrphanedStreams(db, workerId, new Date(Date.now() + leaseMs));
-    const ended: string[] = [];
+  /**
+   * Claims the LIVE rows of gone holders. Embedded ones are ended: their publishers were connected
+   * to the process that died. Hooked ones may still be on their media server: their capture
+   * restarts at once, and a probe ends those it cannot read.
+   */
+  async function settleAbandoned() {
+    const claimed = await claimAbandonedStreams(db, owner, leaseFromNow());
+    if (claimed.length === 0) return;
+    for (const row of claimed) held.add(row.id);
+    const embedded = claimed.filter((row) => row.source === "embedded").map((row) => row.id);
+    const hooked = claimed.filter((row) => row.source !== "embedded");
+    await endHeldLiveStreams(db, workerId, embedded);
+    await release(embedded);
+    for (const row of hooked) if (isCapturable(row)) capture(row, row.pullUrl!);
+    log.info({ endedEmbedded: embedded, resumedHooked: hooked.map((row) => row.id) }, "settling streams a gone process left live");
+    const gone: string[] = [];
     await Promise.all(
-      orphans.map(async (row) => {
-        // The embedded ingest died with the process that held it; a hooked media server may still have the stream.
-        const resumable =
-          row.source !== "embedded" &&
-          row.template !== null &&
-          row.accountId !== null &&
-          row.sourceId !== null &&
-          row.pullUrl !== null &&
-          (await options.isStillLive(row.pullUrl));
-        if (!resumable) {
-          ended.push(row.id);
-          return;
+      hooked.map(async (row) => {
+        if (row.pullUrl !== null && (await options.isStillLive(row.pullUrl, shutdown.signal))) {
+          log.info({ liveStreamId: row.id, captured: captured.has(row.id) }, "stream still live after its holder left: kept");
+        } else if (!shutdown.signal.aborted) {
+          gone.push(row.id);
         }
-        log.info({ liveStreamId: row.id }, "stream still live after a restart: capturing again");
-        capture(row, row.pullUrl!);
       }),
     );
-    await endLiveStreams(db, ended);
-    if (ended.length > 0) log.info({ count: ended.length }, "ended streams left live by an earlier process");
+    const ended = await endHeldLiveStreams(db, workerId, gone);
+    await release(gone);
+    if (ended.length > 0) log.info({ count: ended.length }, "ended hooked streams their media server no longer has");
+  }
+
+  /**
+   * A publish was refused for a hooked stream this worker holds. If its media server lost that
+   * publish without a word (it restarted without sending publish_done), a probe finds nothing
+   * there: the row is ended, so that the publisher's next attempt gets in. The refusal itself
+   * does not wait for the probe, and one probe per stream runs at a time.
+   */
+  function doubtHeldStream(holder: LiveStreamRow) {
+    if (holder.source === "embedded" || holder.pullUrl === null || doubted.has(holder.id)) return;
+    const probe = options
+      .isStillLive(holder.pullUrl, shutdown.signal)
+      .then(async (live) => {
+        if (live || shutdown.signal.aborted) return;
+        const ended = await endHeldLiveStreams(db, workerId, [holder.id]);
+        await release(ended);
+        if (ended.length > 0) log.info({ liveStreamId: holder.id }, "ended a hooked stream its media server no longer has: its unpublish was lost");
+      })
+      .catch((err) => log.error({ err, liveStreamId: holder.id }, "could not probe a held stream"))
+      .finally(() => doubted.delete(holder.id));
+    doubted.set(holder.id, probe);
+  }
+
+  /** Extends the leases of every held row; a row held no more (ended or taken over elsewhere) is let go. */
+  async function renewHeld() {
+    const ids = [...held];
+    const kept = new Set(await renewLeases(db, workerId, ids, leaseFromNow()));
+    const lost = ids.filter((id) => held.has(id) && !kept.has(id));
+    if (lost.length === 0) return;
+    log.warn({ liveStreamIds: lost }, "no longer holds these live streams (ended or taken over elsewhere): capture stopped");
+    await release(lost);
   }
 
   return {
@@ -206,22 +282,26 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     },
     async start(boundEngine) {
       engine = boundEngine;
-      settling = settleOrphans().catch((err) => log.error({ err }, "could not settle streams left live"));
+      log.info({ workerId }, "holding live streams as this worker");
+      settling = settleAbandoned().catch((err) => log.error({ err }, "could not settle streams left live"));
       leaseTimer = setInterval(() => {
-        renewLeases(db, workerId, [...captured.keys()], new Date(Date.now() + leaseMs)).catch((err) =>
-          log.error({ err }, "could not renew capture leases"),
-        );
+        renewHeld().catch((err) => log.error({ err }, "could not renew stream leases"));
       }, Math.max(1000, Math.floor(leaseMs / 3)));
       leaseTimer.unref();
     },
     async stop() {
       if (leaseTimer) clearInterval(leaseTimer);
       shutdown.abort();
-      await settling;
-      const ids = [...captured.keys()];
+      await Promise.all([settling, ...doubted.values()]);
+      const ids = [...held];
       await release(ids);
-      // Hooked streams stay live on their media server; the next process takes them over at once.
+      // Hooked streams stay live on their media server; whoever starts next takes them over at once.
       await renewLeases(db, workerId, ids, new Date(0)).catch((err) => log.warn({ err }, "could not release capture leases"));
     },
   };
+}
+
+/** A row with everything a capture needs: an owning account, its source id and a frozen template. */
+function isCapturable(row: LiveStreamRow): boolean {
+  return row.accountId !== null && row.sourceId !== null && row.template !== null && row.pullUrl !== null;
 }
