@@ -64,6 +64,7 @@ export function createApp(config: Config, options: AppOptions): App {
   let engine: InspectableCaptureEngine | undefined;
   let baseUrl = "";
   const stops: (() => Promise<void>)[] = [];
+  let started = false;
   const uploadCounters = createUploadCounters();
   const metrics = new MetricsRegistry();
   metrics.counterFrom("livesnap_uploads_total", "Snapshot images stored in the object store.", () => uploadCounters.uploads);
@@ -88,7 +89,8 @@ export function createApp(config: Config, options: AppOptions): App {
   const lateRoutes: Route[] = [];
   const server = createHttpServer(
     [
-      healthRoutes(() => (database ? database.ping() : Promise.reject(new Error("not started"))), logger),
+      // Ready only once start() has finished: the listener opens before GraphQL, hooks and ingest exist.
+      healthRoutes(() => (database && started ? database.ping() : Promise.reject(new Error("not started"))), logger),
       bodyLimit(GRAPHQL_PATH, MAX_GRAPHQL_BODY_BYTES),
       (req, res) => {
         if (!yoga || !(req.url ?? "").startsWith(GRAPHQL_PATH)) return false;
@@ -251,9 +253,11 @@ export function createApp(config: Config, options: AppOptions): App {
         { graphql: `${baseUrl}${GRAPHQL_PATH}`, rtmp: rtmp ? `rtmp://${config.host}:${rtmp.port}` : "disabled", database: database.driver, storage: store.driver },
         "livesnap started",
       );
+      started = true;
     },
 
     async stop() {
+      started = false;
       while (stops.length > 0) {
         const next = stops.shift()!;
         try {
