@@ -228,6 +228,8 @@ export function createApp(config: Config, options: AppOptions): App {
           defaultPushDomain: config.defaultPushDomain,
           lifecycle: capture.lifecycle,
           logger,
+          limits: config.rtmpLimits,
+          metrics,
         });
         await rtmp.start();
         // Stopped first: its publishers' unpublishes still need capture and the database.

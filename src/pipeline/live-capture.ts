@@ -109,7 +109,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
         log.info(where, "no snapshot template applies: recorded, not captured");
       } else {
         log.info({ ...where, template: stream.template.name }, "published: capturing");
-        capture(stream, signal.pullUrl);
+        capture(stream, signal.captureUrl ?? signal.pullUrl);
       }
       return { accepted: true };
     },
