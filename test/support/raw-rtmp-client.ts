@@ -12,12 +12,14 @@ export const TYPE_INVOKE = 20;
 
 /**
  * An RTMP client written byte by byte, for what real encoders never do: stop halfway, announce
- * huge messages, open many chunk streams. Its chunk size stays 128, the protocol's default.
+ * huge messages, open many chunk streams.
  */
 export class RawRtmpClient {
   /** Resolves with the time the connection closed (by either side). */
   readonly closed: Promise<number>;
   private received = Buffer.alloc(0);
+  /** The size this client cuts its messages into: 128 until it sends SetChunkSize. */
+  private chunkSize = 128;
   private waiters: (() => void)[] = [];
 
   private constructor(readonly socket: Socket) {
@@ -71,21 +73,25 @@ export class RawRtmpClient {
     const payload = Buffer.alloc(4);
     payload.writeUInt32BE(size >>> 0);
     this.message(2, TYPE_SET_CHUNK_SIZE, payload);
+    this.chunkSize = size;
   }
 
-  /** A whole message on chunk stream `cid`, cut into 128-byte chunks. */
+  /** A whole message on chunk stream `cid` (2..63), cut at the chunk size. */
   message(cid: number, type: number, payload: Buffer, streamId = 0): void {
     const chunks = [messageHeader(cid, type, payload.length, streamId)];
-    for (let at = 0; at < payload.length; at += 128) {
+    for (let at = 0; at < payload.length; at += this.chunkSize) {
       if (at > 0) chunks.push(Buffer.from([0xc0 | cid]));
-      chunks.push(payload.subarray(at, at + 128));
+      chunks.push(payload.subarray(at, at + this.chunkSize));
     }
     this.socket.write(Buffer.concat(chunks));
   }
 
-  /** Only the first chunk's header of a message announcing `length` bytes: what makes a parser allocate. */
+  /**
+   * The header and first chunk of a message announcing `length` bytes, and nothing more: what
+   * makes a parser allocate. Other chunk streams may follow, as RTMP interleaves them.
+   */
   announce(cid: number, type: number, length: number): void {
-    this.socket.write(messageHeader(cid, type, length, 1));
+    this.socket.write(Buffer.concat([messageHeader(cid, type, length, 1), Buffer.alloc(Math.min(length, this.chunkSize))]));
   }
 
   /** Whether the server has sent this text (an AMF status code, say) since the handshake. */
