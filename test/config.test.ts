@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config";
 
@@ -44,6 +46,23 @@ describe("embedded RTMP limits", () => {
       maxConnectionsPerAddress: 100,
       maxChunkSize: 1_048_576,
       maxMessageBytes: 8_388_608,
+    });
+  });
+
+  it("are documented in the README's configuration table with these defaults", () => {
+    const readme = readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
+    const documented = Object.fromEntries(
+      [...readme.matchAll(/^\| `(RTMP_(?!PORT`)[A-Z_]+)` \| `(\d+)`/gm)].map((m) => [m[1]!, Number(m[2])]),
+    );
+    const limits = loadConfig({}).rtmpLimits;
+    expect(documented).toEqual({
+      RTMP_HANDSHAKE_TIMEOUT_SECONDS: limits.handshakeTimeoutMs / 1000,
+      RTMP_PUBLISH_TIMEOUT_SECONDS: limits.publishTimeoutMs / 1000,
+      RTMP_IDLE_TIMEOUT_SECONDS: limits.idleTimeoutMs / 1000,
+      RTMP_MAX_CONNECTIONS: limits.maxConnections,
+      RTMP_MAX_CONNECTIONS_PER_ADDRESS: limits.maxConnectionsPerAddress,
+      RTMP_MAX_CHUNK_SIZE: limits.maxChunkSize,
+      RTMP_MAX_MESSAGE_BYTES: limits.maxMessageBytes,
     });
   });
 

@@ -61,10 +61,10 @@ declare module "node-media-server/src/session/rtmp_session.js" {
 }
 
 declare module "node-media-server/src/core/context.js" {
-  import type { EventEmitter } from "node:events";
   import type BroadcastServer from "node-media-server/src/server/broadcast_server.js";
 
-  const Context: { eventEmitter: EventEmitter; broadcasts: Map<string, BroadcastServer> };
+  /** node-media-server's process-wide state: its broadcasts are keyed by stream path. */
+  const Context: { broadcasts: Map<string, BroadcastServer> };
   export = Context;
 }
 
