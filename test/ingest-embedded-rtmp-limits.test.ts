@@ -1,15 +1,19 @@
+import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RtmpLimits } from "../src/ingest/embedded-rtmp";
 import { startEmbeddedIngest, type StartedIngest } from "./support/embedded-rtmp";
+import { pushTestStream, type Push } from "./support/ffmpeg-push";
 import { RecordingLifecycle } from "./support/ingest-lifecycle";
 import { RawRtmpClient, TYPE_INVOKE, TYPE_VIDEO } from "./support/raw-rtmp-client";
 
 const started: StartedIngest[] = [];
 const clients: RawRtmpClient[] = [];
+const pushes: Push[] = [];
 const MiB = 1024 * 1024;
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy();
+  await Promise.all(pushes.splice(0).map((p) => p.stop()));
   await Promise.all(started.splice(0).map((s) => s.server.stop()));
 });
 
@@ -99,6 +103,37 @@ describe("embedded RTMP ingest limits", () => {
     await expectEventually(() => ingest.metric("livesnap_rtmp_connections") === 4);
     const again = await open(ingest.port, "127.0.0.1");
     expect(await again.closedWithin(500)).toBe(false);
+  });
+
+  it("does not count capture's reads against the per-address cap once they play", async () => {
+    const ingest = await startServer({ maxConnectionsPerAddress: 2 });
+    const publisher = pushTestStream({ url: `rtmp://127.0.0.1:${ingest.port}/live/capped`, width: 320, height: 180, fps: 15 });
+    pushes.push(publisher);
+    const { signal } = await ingest.lifecycle.waitFor((e) => e.kind === "published", 10_000);
+    const reader = spawn("ffmpeg", ["-hide_banner", "-nostdin", "-i", signal.captureUrl!, "-t", "20", "-f", "null", "-"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const exited = new Promise((resolve) => reader.once("exit", resolve));
+    try {
+      // ffmpeg prints the input's description once the play is answered and media flows.
+      await new Promise<void>((resolve, reject) => {
+        let seen = "";
+        reader.stderr.on("data", (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes("Input #0")) resolve();
+        });
+        reader.once("exit", () => reject(new Error(`capture read ended: ${seen}`)));
+      });
+      expect(ingest.metric("livesnap_rtmp_connections")).toBe(2);
+      const second = await open(ingest.port);
+      expect(await second.closedWithin(500)).toBe(false);
+      const third = await open(ingest.port);
+      expect(await third.closedWithin(2_000)).toBe(true);
+      expect(refused(ingest, "address_limit")).toBe(1);
+    } finally {
+      reader.kill("SIGKILL");
+      await exited;
+    }
   });
 
   it("refuses a SetChunkSize above the limit or outside RTMP's range, and takes a usual one", async () => {
