@@ -215,6 +215,31 @@ describe("embedded RTMP ingest limits", () => {
     expect(refused(ingest, "message_size")).toBe(2);
   });
 
+  it("survives random bytes after the handshake within its buffer bounds, and still takes publishes", async () => {
+    const ingest = await startServer({});
+    const random = seededRandom(20261201);
+    const before = process.memoryUsage().arrayBuffers;
+    const fuzzers = await Promise.all(Array.from({ length: 40 }, () => open(ingest.port)));
+    await Promise.all(fuzzers.map((client) => client.handshake()));
+    fuzzers.forEach((client, i) => {
+      const bytes = Buffer.alloc(16 * 1024);
+      for (let at = 0; at < bytes.length; at += 1) bytes[at] = Math.floor(random() * 256);
+      // Half of them start with a plausible chunk header, so the parser gets past the first byte's cases.
+      if (i % 2 === 0) bytes.set([0x03, 0, 0, 0, bytes[4]! & 0x01, bytes[5]!, bytes[6]!, 20, 0, 0, 0, 0]);
+      client.socket.write(bytes);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Each connection may hold at most 256 KiB before a publish is accepted.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(40 * 256 * 1024);
+    const refusals = ["protocol_error", "message_size", "buffer_limit", "chunk_streams", "chunk_size"].map((r) => refused(ingest, r));
+    expect(refusals.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+
+    const client = await open(ingest.port);
+    await client.handshake();
+    client.publish("live", "after-fuzz", ingest.port);
+    await ingest.lifecycle.waitFor((e) => e.kind === "published" && e.signal.stream === "after-fuzz", 5_000);
+  });
+
   it("allows one publish or play per connection", async () => {
     const ingest = await startServer({});
     const client = await open(ingest.port);
@@ -228,6 +253,18 @@ describe("embedded RTMP ingest limits", () => {
     expect(ingest.lifecycle.of("published").map((s) => s.stream)).toEqual(["once"]);
   });
 });
+
+/** mulberry32: the same bytes on every run, so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 async function expectEventually(check: () => boolean, timeoutMs = 3_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
