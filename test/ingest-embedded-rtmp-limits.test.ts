@@ -154,6 +154,15 @@ describe("embedded RTMP ingest limits", () => {
     expect(await usual.closedWithin(0)).toBe(false);
   });
 
+  it("holds little memory for a connection that has only handshaken", async () => {
+    const ingest = await startServer({});
+    const before = process.memoryUsage().arrayBuffers;
+    const idle = await Promise.all(Array.from({ length: 24 }, () => open(ingest.port)));
+    await Promise.all(idle.map((client) => client.handshake()));
+    expect(ingest.metric("livesnap_rtmp_connections")).toBe(24);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(24 * 128 * 1024);
+  });
+
   it("refuses messages announced beyond the limits before allocating them, so strangers cannot make the process grow", async () => {
     const ingest = await startServer({ maxMessageBytes: 8 * MiB });
     const before = process.memoryUsage().arrayBuffers;

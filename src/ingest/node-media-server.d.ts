@@ -20,6 +20,8 @@ declare module "node-media-server/src/protocol/rtmp.js" {
   /** The chunk parser of one connection. The methods below are looked up on the instance at each call. */
   class Rtmp {
     connectCmdObj?: { tcUrl?: unknown };
+    /** An FLV parser with a 1 MiB buffer, built for every connection and never used by RTMP. */
+    flv: unknown;
     parserPacket: RtmpPacket;
     inPackets: Map<number, RtmpPacket>;
     /** Parses a chunk's basic and message headers into parserPacket. */

@@ -47,9 +47,12 @@ export function chunkSizeProblem(size: number, maxChunkSize: number): string | u
  * Bounds what a client can make node-media-server's chunk parser allocate: it sizes a buffer
  * for any announced message length (up to 16 MiB) on every chunk stream id and takes any
  * SetChunkSize. The guard checks each message header and SetChunkSize before the parser acts
- * on it, and throws an RtmpRefusal out of it instead.
+ * on it, and throws an RtmpRefusal out of it instead. It also drops the 1 MiB FLV parser the RTMP
+ * parser builds and never uses, which would otherwise be the largest cost of an idle connection.
  */
 export function guardMessageParser(rtmp: Rtmp, limits: MessageLimits, mediaAccepted: () => boolean): void {
+  rtmp.flv = null;
+
   const parse = rtmp.packetParse.bind(rtmp);
   rtmp.packetParse = () => {
     parse();
