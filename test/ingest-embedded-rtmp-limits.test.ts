@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RtmpLimits } from "../src/ingest/embedded-rtmp";
 import { startEmbeddedIngest, type StartedIngest } from "./support/embedded-rtmp";
 import { pushTestStream, type Push } from "./support/ffmpeg-push";
+import { heldBufferBytes } from "./support/gc";
 import { RecordingLifecycle } from "./support/ingest-lifecycle";
 import { RawRtmpClient, TYPE_INVOKE, TYPE_VIDEO } from "./support/raw-rtmp-client";
 
@@ -156,16 +157,16 @@ describe("embedded RTMP ingest limits", () => {
 
   it("holds little memory for a connection that has only handshaken", async () => {
     const ingest = await startServer({});
-    const before = process.memoryUsage().arrayBuffers;
+    const before = (await heldBufferBytes());
     const idle = await Promise.all(Array.from({ length: 24 }, () => open(ingest.port)));
     await Promise.all(idle.map((client) => client.handshake()));
     expect(ingest.metric("livesnap_rtmp_connections")).toBe(24);
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(24 * 128 * 1024);
+    expect((await heldBufferBytes()) - before).toBeLessThan(24 * 128 * 1024);
   });
 
   it("refuses messages announced beyond the limits before allocating them, so strangers cannot make the process grow", async () => {
     const ingest = await startServer({ maxMessageBytes: 8 * MiB });
-    const before = process.memoryUsage().arrayBuffers;
+    const before = (await heldBufferBytes());
     const strangers = await Promise.all(Array.from({ length: 24 }, () => open(ingest.port)));
     await Promise.all(strangers.map((client) => client.handshake()));
     // node-media-server alone would allocate 16 MiB for each of these and wait for the bytes.
@@ -173,7 +174,7 @@ describe("embedded RTMP ingest limits", () => {
     const closed = await Promise.all(strangers.map((client) => client.closedWithin(5_000)));
     expect(closed.every(Boolean)).toBe(true);
     expect(refused(ingest, "message_size")).toBe(24);
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * MiB);
+    expect((await heldBufferBytes()) - before).toBeLessThan(16 * MiB);
   });
 
   it("holds a connection to small buffers and few chunk streams until its publish is accepted", async () => {
@@ -227,7 +228,7 @@ describe("embedded RTMP ingest limits", () => {
   it("survives random bytes after the handshake within its buffer bounds, and still takes publishes", async () => {
     const ingest = await startServer({});
     const random = seededRandom(20261201);
-    const before = process.memoryUsage().arrayBuffers;
+    const before = (await heldBufferBytes());
     const fuzzers = await Promise.all(Array.from({ length: 40 }, () => open(ingest.port)));
     await Promise.all(fuzzers.map((client) => client.handshake()));
     fuzzers.forEach((client, i) => {
@@ -239,7 +240,7 @@ describe("embedded RTMP ingest limits", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     // Each connection may hold at most 256 KiB before a publish is accepted.
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(40 * 256 * 1024);
+    expect((await heldBufferBytes()) - before).toBeLessThan(40 * 256 * 1024);
     const refusals = ["protocol_error", "message_size", "buffer_limit", "chunk_streams", "chunk_size"].map((r) => refused(ingest, r));
     expect(refusals.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 
