@@ -250,6 +250,24 @@ describe("embedded RTMP ingest limits", () => {
     await ingest.lifecycle.waitFor((e) => e.kind === "published" && e.signal.stream === "after-fuzz", 5_000);
   });
 
+  it("reads nothing more from a publisher until the lifecycle has decided", async () => {
+    const lifecycle = new RecordingLifecycle();
+    let decide: () => void = () => {};
+    lifecycle.decide = () => new Promise((resolve) => (decide = () => resolve({ accepted: true })));
+    const ingest = await startServer({ maxMessageBytes: 256 * 1024 }, lifecycle);
+    const client = await open(ingest.port);
+    await client.handshake();
+    client.publish("live", "pending", ingest.port);
+    await client.waitForText("NetStream.Publish.Start", 5_000);
+    await lifecycle.waitFor((e) => e.kind === "published", 5_000);
+    // Too large for a publish not yet accepted; had it been read now, it would have been refused.
+    client.message(6, TYPE_VIDEO, videoPayload(100 * 1024), 1);
+    expect(await client.closedWithin(1_000)).toBe(false);
+    decide();
+    expect(await client.closedWithin(1_000)).toBe(false);
+    expect(refused(ingest, "message_size")).toBe(0);
+  });
+
   it("allows one publish or play per connection", async () => {
     const ingest = await startServer({});
     const client = await open(ingest.port);
