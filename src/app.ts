@@ -244,6 +244,8 @@ export function createApp(config: Config, options: AppOptions): App {
           lifecycle: capture.lifecycle,
           logger,
           publishRefusals,
+          limits: config.rtmpLimits,
+          metrics,
         });
         await rtmp.start();
         // Stopped first: its publishers' unpublishes still need capture and the database.

@@ -15,6 +15,11 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 
+const wholeNumber = (fallback: number, min: number, max: number, unit: string) => {
+  const problem = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error: problem }).int(problem).min(min, problem).max(max, problem).default(fallback);
+};
+
 const pullUrl = z
   .string()
   .default("rtmp://127.0.0.1:1935/{app}/{stream}")
@@ -63,6 +68,13 @@ const envSchema = z
       "must be rtmp://host[:port] or rtmps://host[:port], {domain} standing for the push domain",
     ),
     INSTANCE_ID: optionalString.refine((v) => v === undefined || isValidInstanceId(v), `must be ${INSTANCE_ID_RULE}`),
+    RTMP_HANDSHAKE_TIMEOUT_SECONDS: wholeNumber(10, 1, 3600, "seconds"),
+    RTMP_PUBLISH_TIMEOUT_SECONDS: wholeNumber(30, 1, 3600, "seconds"),
+    RTMP_IDLE_TIMEOUT_SECONDS: wholeNumber(20, 1, 3600, "seconds"),
+    RTMP_MAX_CONNECTIONS: wholeNumber(1000, 1, 100_000, "connections"),
+    RTMP_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(100, 1, 100_000, "connections"),
+    RTMP_MAX_CHUNK_SIZE: wholeNumber(1_048_576, 128, 16_777_215, "bytes"),
+    RTMP_MAX_MESSAGE_BYTES: wholeNumber(8_388_608, 65_536, 16_777_215, "bytes"),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
@@ -102,6 +114,16 @@ export interface Config {
   pushUrlBase: string | undefined;
   /** Names this instance in the streams it holds; unset: the id kept in DATA_DIR/instance-id. */
   instanceId: string | undefined;
+  /** What one connection to the embedded RTMP ingest may cost. */
+  rtmpLimits: {
+    handshakeTimeoutMs: number;
+    publishTimeoutMs: number;
+    idleTimeoutMs: number;
+    maxConnections: number;
+    maxConnectionsPerAddress: number;
+    maxChunkSize: number;
+    maxMessageBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -148,5 +170,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     pushUrlBase: e.PUSH_URL_BASE?.replace(/\/+$/, ""),
     instanceId: e.INSTANCE_ID,
+    rtmpLimits: {
+      handshakeTimeoutMs: e.RTMP_HANDSHAKE_TIMEOUT_SECONDS * 1000,
+      publishTimeoutMs: e.RTMP_PUBLISH_TIMEOUT_SECONDS * 1000,
+      idleTimeoutMs: e.RTMP_IDLE_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.RTMP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.RTMP_MAX_CONNECTIONS_PER_ADDRESS,
+      maxChunkSize: e.RTMP_MAX_CHUNK_SIZE,
+      maxMessageBytes: e.RTMP_MAX_MESSAGE_BYTES,
+    },
   };
 }

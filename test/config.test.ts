@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config";
 
@@ -31,5 +33,54 @@ describe("configuration", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.map((p) => p.split(":")[0]);
     expect(problems.sort()).toEqual(["BOOTSTRAP_ADMIN_TOKEN", "DATABASE_URL", "LOG_LEVEL", "PORT", "S3_BUCKET", "SIGNED_URL_TTL_SECONDS"]);
+  });
+});
+
+describe("embedded RTMP limits", () => {
+  it("default to the documented values", () => {
+    expect(loadConfig({}).rtmpLimits).toEqual({
+      handshakeTimeoutMs: 10_000,
+      publishTimeoutMs: 30_000,
+      idleTimeoutMs: 20_000,
+      maxConnections: 1000,
+      maxConnectionsPerAddress: 100,
+      maxChunkSize: 1_048_576,
+      maxMessageBytes: 8_388_608,
+    });
+  });
+
+  it("are documented in the README's configuration table with these defaults", () => {
+    const readme = readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
+    const documented = Object.fromEntries(
+      [...readme.matchAll(/^\| `(RTMP_(?!PORT`)[A-Z_]+)` \| `(\d+)`/gm)].map((m) => [m[1]!, Number(m[2])]),
+    );
+    const limits = loadConfig({}).rtmpLimits;
+    expect(documented).toEqual({
+      RTMP_HANDSHAKE_TIMEOUT_SECONDS: limits.handshakeTimeoutMs / 1000,
+      RTMP_PUBLISH_TIMEOUT_SECONDS: limits.publishTimeoutMs / 1000,
+      RTMP_IDLE_TIMEOUT_SECONDS: limits.idleTimeoutMs / 1000,
+      RTMP_MAX_CONNECTIONS: limits.maxConnections,
+      RTMP_MAX_CONNECTIONS_PER_ADDRESS: limits.maxConnectionsPerAddress,
+      RTMP_MAX_CHUNK_SIZE: limits.maxChunkSize,
+      RTMP_MAX_MESSAGE_BYTES: limits.maxMessageBytes,
+    });
+  });
+
+  it("are read from the environment, and each bad one is named", () => {
+    const config = loadConfig({ RTMP_HANDSHAKE_TIMEOUT_SECONDS: "2", RTMP_PUBLISH_TIMEOUT_SECONDS: "5", RTMP_MAX_CONNECTIONS_PER_ADDRESS: "8" });
+    expect(config.rtmpLimits).toMatchObject({ handshakeTimeoutMs: 2_000, publishTimeoutMs: 5_000, maxConnectionsPerAddress: 8 });
+    let error: unknown;
+    try {
+      loadConfig({ RTMP_IDLE_TIMEOUT_SECONDS: "0", RTMP_MAX_CONNECTIONS: "many", RTMP_MAX_CHUNK_SIZE: "16777216", RTMP_MAX_MESSAGE_BYTES: "1.5" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.sort()).toEqual([
+      "RTMP_IDLE_TIMEOUT_SECONDS: must be a whole number of seconds from 1 to 3600",
+      "RTMP_MAX_CHUNK_SIZE: must be a whole number of bytes from 128 to 16777215",
+      "RTMP_MAX_CONNECTIONS: must be a whole number of connections from 1 to 100000",
+      "RTMP_MAX_MESSAGE_BYTES: must be a whole number of bytes from 65536 to 16777215",
+    ]);
   });
 });

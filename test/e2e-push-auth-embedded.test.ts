@@ -7,7 +7,7 @@ import { graphql } from "./gql";
 import { httpRunner, type Run } from "./support/api";
 import { startTestApp, type TestApp } from "./support/app";
 import { pushTestStream, type Push } from "./support/ffmpeg-push";
-import { gstPush } from "./support/gst-push";
+import { pushWithGstreamer } from "./support/gst-push";
 import { CreateConfig, CreateDomainGroup, CreateTemplate } from "./support/operations";
 import { freePort } from "./support/ports";
 import { publishChecks, REFUSED_WITHIN_SECONDS } from "./support/publish-checks";
@@ -118,7 +118,7 @@ describe("signed publish URLs on the embedded ingest", () => {
 
   it("works the same for GStreamer's rtmp2sink: signed accepted, tampered refused", async () => {
     const signed = await urlFor(alice, "localhost", "gst");
-    const accepted = gstPush(signed.url, 60);
+    const accepted = pushWithGstreamer({ target: { location: signed.url }, durationSeconds: 60 });
     try {
       await liveAndCaptured("gst");
     } finally {
@@ -127,9 +127,9 @@ describe("signed publish URLs on the embedded ingest", () => {
 
     const before = await publishRefusals(t.app.url, "embedded", "auth_invalid");
     const tampered = (await urlFor(alice, "localhost", "gst-tampered")).url.replace(/-0-([0-9a-f])/, (_, c: string) => `-0-${c === "a" ? "b" : "a"}`);
-    const refused = gstPush(tampered, REFUSED_WITHIN_SECONDS);
+    const refused = pushWithGstreamer({ target: { location: tampered }, durationSeconds: REFUSED_WITHIN_SECONDS });
     try {
-      expect(await refused.exited, refused.output()).not.toBe(0);
+      expect(await refused.exited, refused.stderr()).not.toBe(0);
     } finally {
       await refused.stop();
     }

@@ -45,7 +45,7 @@ export function createCaptureEngine(options: CaptureEngineOptions): InspectableC
       sessions.set(target.liveStreamId, session);
       session.start();
       logger.info(
-        { liveStreamId: target.liveStreamId, pullUrl: target.pullUrl, intervalSeconds: target.template.intervalSeconds },
+        { liveStreamId: target.liveStreamId, pullUrl: withoutQuery(target.pullUrl), intervalSeconds: target.template.intervalSeconds },
         "capture started",
       );
     },
@@ -56,4 +56,10 @@ export function createCaptureEngine(options: CaptureEngineOptions): InspectableC
       await Promise.all([...sessions.keys()].map((id) => stop(id)));
     },
   };
+}
+
+/** A pull URL's query may carry a credential (the embedded ingest's capture token); logs get the rest. */
+function withoutQuery(url: string): string {
+  const at = url.indexOf("?");
+  return at === -1 ? url : `${url.slice(0, at)}?…`;
 }

@@ -1,12 +1,17 @@
 import { createServer, isIPv6, type AddressInfo, type Server, type Socket } from "node:net";
 import Context from "node-media-server/src/core/context.js";
 import nmsLogger from "node-media-server/src/core/logger.js";
-import RtmpSession from "node-media-server/src/session/rtmp_session.js";
 import type { Logger } from "../logger";
-import type { Counter } from "../metrics";
-import { LivesnapError } from "../errors";
+import type { Counter, MetricsRegistry } from "../metrics";
+import { CAPTURE_TOKEN_PARAM, createCaptureTokens } from "./capture-token";
+import { clientAddress, ConnectionTally, type ConnectionLimits, type ConnectionTicket } from "./connection-tally";
+import { RtmpConnection, type PublishTarget, type RtmpTimeouts, type StreamRequest } from "./rtmp-connection";
+import type { MessageLimits } from "./rtmp-message-guard";
 import { deriveStreamAddress } from "./stream-address";
 import type { StreamLifecycle, StreamSignal } from "./types";
+
+/** What one connection may cost; the RTMP_* variables of the README. */
+export type RtmpLimits = RtmpTimeouts & ConnectionLimits & MessageLimits;
 
 export interface EmbeddedRtmpOptions {
   host: string;
@@ -15,6 +20,9 @@ export interface EmbeddedRtmpOptions {
   defaultPushDomain: string;
   lifecycle: StreamLifecycle;
   logger: Logger;
+  limits: RtmpLimits;
+  /** Where the ingest registers its connection, refusal and timeout metrics. */
+  metrics: MetricsRegistry;
   /** Counts the publishes refused here (invalid names, already live); the lifecycle counts its own refusals. */
   publishRefusals?: Counter;
 }
@@ -27,101 +35,97 @@ export interface EmbeddedRtmpServer {
   readonly port: number;
 }
 
-/** A publisher that sends nothing for this long is gone, even if its TCP connection never closed. */
-const PUBLISHER_IDLE_MS = 20_000;
-
 /**
  * RTMP ingest on node-media-server 4 inside this process. livesnap owns the listener and hands
  * each connection to node-media-server's RtmpSession, instead of running NodeMediaServer itself,
  * because NodeMediaServer calls process.exit() when its port is taken and opens a JSON store in
  * the working directory. Publishes are reported from
  * the session's socket: node-media-server's own donePublish comes 30 s after the publisher left.
+ *
+ * Streams are kept under `/{domain}/{app}/{stream}`, so two push domains' `live/cam1` are two
+ * streams. The only player served is livesnap's capture, which reads that path with a token of
+ * this process (see capture-token.ts).
  */
 export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): EmbeddedRtmpServer {
   const log = options.logger.child({ module: "embedded-rtmp" });
-  const sessions = new Set<RtmpSession>();
-  const reported = new WeakSet<RtmpSession>();
+  const { limits, metrics } = options;
+  const connections = new Set<RtmpConnection>();
+  const tally = new ConnectionTally(limits);
+  const tickets = new WeakMap<RtmpConnection, ConnectionTicket>();
+  const tokens = createCaptureTokens();
   const pending = new Set<Promise<void>>();
   let server: Server | undefined;
   let boundPort = options.port;
   let boundHost = "127.0.0.1";
+
+  metrics.gauge("livesnap_rtmp_connections", "Open connections to the embedded RTMP ingest.", () => connections.size);
+  const refused = metrics.counter(
+    "livesnap_rtmp_refused_total",
+    "Connections the embedded RTMP ingest refused or closed for breaking a rule, by reason.",
+  );
+  const timeouts = metrics.counter(
+    "livesnap_rtmp_timeouts_total",
+    "Embedded RTMP connections closed for taking too long, by phase (handshake, publish, idle).",
+  );
 
   const track = (work: Promise<void>) => {
     pending.add(work);
     void work.finally(() => pending.delete(work));
   };
 
-  const onPrePublish = (session: RtmpSession) => {
-    if (!sessions.has(session) || reported.has(session)) return;
-    try {
-      const signal = signalOf(session);
-      if (signal === undefined) {
-        session.close();
-        return;
-      }
-      reported.add(session);
-      report(session, signal);
-    } catch (error) {
-      log.error({ err: error, session: session.id }, "publish could not be handled; closing it");
-      session.close();
-    }
-  };
-
-  function signalOf(session: RtmpSession): StreamSignal | undefined {
-    let address;
-    try {
-      const tcUrl = session.rtmp.connectCmdObj?.tcUrl;
-      address = deriveStreamAddress(
-        {
-          app: session.streamApp,
-          stream: session.streamName,
-          tcUrl: typeof tcUrl === "string" ? tcUrl : undefined,
-          query: queryOf(session.streamQuery),
-        },
-        options.defaultPushDomain,
-      );
-    } catch (error) {
-      if (!(error instanceof LivesnapError)) throw error;
-      log.warn({ session: session.id, field: error.field, reason: error.message }, "publish refused: invalid name");
-      options.publishRefusals?.inc({ source: "embedded", reason: "invalid_name" });
-      return undefined;
-    }
-    // node-media-server refuses a second publisher on a live path right after this event.
-    if (session.broadcast.getPublishStatus() === "publishing") {
-      log.warn({ session: session.id, app: address.app, stream: address.stream }, "publish refused: stream already live");
-      options.publishRefusals?.inc({ source: "embedded", reason: "already_live" });
-      return undefined;
-    }
-    const pullUrl = `rtmp://${boundHost}:${boundPort}/${address.app}/${address.stream}`;
-    return { source: "embedded", ...address, pullUrl, clientId: session.id };
+  function resolvePublish(request: StreamRequest, tcUrl: string | undefined): PublishTarget {
+    const address = deriveStreamAddress(
+      { app: request.app, stream: request.name, tcUrl, query: queryOf(request.query) },
+      options.defaultPushDomain,
+    );
+    return { streamPath: `/${address.domain}/${address.app}/${address.stream}`, address };
   }
 
-  function report(session: RtmpSession, signal: StreamSignal): void {
-    const where = { session: session.id, domain: signal.domain, app: signal.app, stream: signal.stream };
+  function authorizePlay(streamPath: string, token: string | undefined): boolean {
+    if (token === undefined) return false;
+    const broadcast = Context.broadcasts.get(streamPath);
+    if (broadcast === undefined || broadcast.getPublishStatus() !== "publishing" || broadcast.publisher === null) return false;
+    return tokens.verify(streamPath, broadcast.publisher.id, token);
+  }
+
+  function onPublish(connection: RtmpConnection, target: PublishTarget): void {
+    const pullUrl = `rtmp://${boundHost}:${boundPort}${target.streamPath}`;
+    const token = tokens.sign(target.streamPath, connection.id);
+    report(connection, {
+      source: "embedded",
+      ...target.address,
+      pullUrl,
+      captureUrl: `${pullUrl}?${CAPTURE_TOKEN_PARAM}=${token}`,
+      clientId: connection.id,
+    });
+  }
+
+  /** Connections whose publish the lifecycle refused: it counted the refusal already. */
+  const refusedByLifecycle = new WeakSet<RtmpConnection>();
+
+  function report(connection: RtmpConnection, signal: StreamSignal): void {
+    const where = { session: connection.id, domain: signal.domain, app: signal.app, stream: signal.stream };
     // Resolves true once the publish is recorded; false when it was refused or failed (no unpublish owed).
     const published = options.lifecycle.published(signal).then(
       (decision) => {
         if (decision.accepted) {
           log.info(where, "stream published");
+          connection.accept();
           return true;
         }
-        log.warn({ ...where, reason: decision.reason }, `publish refused: ${decision.message}`);
-        session.close();
+        refusedByLifecycle.add(connection);
+        connection.refuse(decision.reason, `publish refused: ${decision.message}`, where);
         return false;
       },
       (error: unknown) => {
         log.error({ ...where, err: error }, "lifecycle failed on publish; closing it");
-        session.close();
+        connection.close();
         return false;
       },
     );
     track(published.then(() => undefined));
-    session.socket.setTimeout(PUBLISHER_IDLE_MS, () => {
-      log.warn({ session: session.id }, "publisher idle; closing it");
-      session.socket.destroy();
-    });
     // "close" fires once per socket, so each publish is reported unpublished exactly once.
-    session.socket.once("close", () => {
+    connection.socket.once("close", () => {
       const unpublished = published.then(async (recorded) => {
         if (!recorded) return;
         try {
@@ -136,21 +140,37 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
   }
 
   function accept(socket: Socket): void {
-    const session = new RtmpSession(socket);
-    // node-media-server parses client input without guarding it (a malformed tcUrl throws out of
-    // the socket's data handler), so a bad client must cost its connection, not the process.
-    const parse = session.onData;
-    session.onData = (data: Buffer) => {
-      try {
-        parse(data);
-      } catch (error) {
-        log.warn({ session: session.id, reason: String(error) }, "closing a connection that sent unparsable RTMP");
-        socket.destroy();
-      }
-    };
-    sessions.add(session);
-    socket.once("close", () => sessions.delete(session));
-    session.run();
+    const address = clientAddress(socket.remoteAddress);
+    const ticket = tally.admit(address);
+    if (typeof ticket === "string") {
+      refused.inc({ reason: ticket });
+      log.debug({ address, reason: ticket }, "connection refused at accept: too many connections");
+      socket.destroy();
+      return;
+    }
+    const connection = new RtmpConnection(socket, {
+      limits,
+      log,
+      onRefused: (reason) => {
+        refused.inc({ reason });
+        if ((reason === "invalid_name" || reason === "already_live") && !refusedByLifecycle.has(connection)) {
+          options.publishRefusals?.inc({ source: "embedded", reason });
+        }
+      },
+      onTimeout: (phase) => timeouts.inc({ phase }),
+      resolvePublish,
+      onPublish,
+      authorizePlay,
+      // Capture's own reads are not clients: they leave the tally, so no flood can hold them back once admitted.
+      onPlay: (player) => tickets.get(player)?.release(),
+    });
+    connections.add(connection);
+    tickets.set(connection, ticket);
+    socket.once("close", () => {
+      connections.delete(connection);
+      ticket.release();
+    });
+    connection.start();
   }
 
   return {
@@ -171,7 +191,6 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
       boundPort = bound.port;
       boundHost = pullHost(bound.address);
       server = listener;
-      Context.eventEmitter.on("prePublish", onPrePublish);
       log.info({ host: options.host, port: boundPort }, "embedded RTMP ingest listening");
     },
 
@@ -180,13 +199,12 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
       if (listener === undefined) return;
       server = undefined;
       const closed = [new Promise<void>((resolve) => listener.close(() => resolve()))];
-      for (const session of sessions) {
+      for (const connection of connections) {
         // The listener's close callback can run before the sockets' "close" events that report unpublishes.
-        closed.push(new Promise<void>((resolve) => session.socket.once("close", () => resolve())));
-        session.socket.destroy();
+        closed.push(new Promise<void>((resolve) => connection.socket.once("close", () => resolve())));
+        connection.socket.destroy();
       }
       await Promise.all(closed);
-      Context.eventEmitter.off("prePublish", onPrePublish);
       while (pending.size > 0) await Promise.all([...pending]);
     },
   };

@@ -1,12 +1,43 @@
 // node-media-server 4.4.3 ships no types; these cover the internals the embedded ingest drives.
 
+declare module "node-media-server/src/server/broadcast_server.js" {
+  class BroadcastServer {
+    constructor(streamPath: string);
+    getPublishStatus(): "publishing" | "reconnecting" | "idle";
+    publisher: { id: string } | null;
+  }
+  export = BroadcastServer;
+}
+
+declare module "node-media-server/src/protocol/rtmp.js" {
+  interface RtmpPacket {
+    header: { fmt: number; cid: number; length: number; type: number };
+    payload: Buffer;
+    /** Bytes allocated for this chunk stream's message payload. */
+    capacity: number;
+  }
+
+  /** The chunk parser of one connection. The methods below are looked up on the instance at each call. */
+  class Rtmp {
+    connectCmdObj?: { tcUrl?: unknown };
+    /** An FLV parser with a 1 MiB buffer, built for every connection and never used by RTMP. */
+    flv: unknown;
+    parserPacket: RtmpPacket;
+    inPackets: Map<number, RtmpPacket>;
+    /** Parses a chunk's basic and message headers into parserPacket. */
+    packetParse(): void;
+    /** Sizes parserPacket's payload buffer for its message, at a message's first chunk. */
+    packetAlloc(): void;
+    /** Handles a complete protocol control message (SetChunkSize among them). */
+    controlHandler(): void;
+  }
+  export = Rtmp;
+}
+
 declare module "node-media-server/src/session/rtmp_session.js" {
   import type { Socket } from "node:net";
-
-  interface NmsBroadcast {
-    getPublishStatus(): "publishing" | "reconnecting" | "idle";
-    publisher: unknown;
-  }
+  import type BroadcastServer from "node-media-server/src/server/broadcast_server.js";
+  import type Rtmp from "node-media-server/src/protocol/rtmp.js";
 
   class RtmpSession {
     constructor(socket: Socket);
@@ -15,20 +46,27 @@ declare module "node-media-server/src/session/rtmp_session.js" {
     streamApp: string;
     streamName: string;
     streamHost: string;
+    streamPath: string;
     streamQuery: Record<string, string | string[] | undefined>;
-    broadcast: NmsBroadcast;
-    rtmp: { connectCmdObj?: { tcUrl?: unknown } };
+    isPublisher: boolean;
+    broadcast: BroadcastServer;
+    rtmp: Rtmp;
     run(): void;
     onData(data: Buffer): void;
+    /** Called by publish and play before onPush / onPlay; run() hands it to the parser. */
+    onConnect(req: { app: string; name: string; host: string; query: Record<string, string | string[] | undefined> }): void;
+    onPush(): void;
+    onPlay(): void;
     close(): void;
   }
   export = RtmpSession;
 }
 
 declare module "node-media-server/src/core/context.js" {
-  import type { EventEmitter } from "node:events";
+  import type BroadcastServer from "node-media-server/src/server/broadcast_server.js";
 
-  const Context: { eventEmitter: EventEmitter };
+  /** node-media-server's process-wide state: its broadcasts are keyed by stream path. */
+  const Context: { broadcasts: Map<string, BroadcastServer> };
   export = Context;
 }
 

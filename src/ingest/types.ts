@@ -8,8 +8,13 @@ export interface StreamSignal {
   app: string;
   /** Stream name without query arguments. */
   stream: string;
-  /** Where the capture engine reads the stream from. */
+  /** Where the capture engine reads the stream from; recorded with the live stream. */
   pullUrl: string;
+  /**
+   * Where capture reads the stream when that differs from pullUrl: the embedded ingest's pull URL
+   * with a token of this process. Never stored.
+   */
+  captureUrl?: string | undefined;
   /** Media-server session id, when it gives one. */
   clientId?: string | undefined;
   /** Query arguments of the publish URL (auth_key among them), as the media server passed them. */

@@ -150,7 +150,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
         log.info(recorded, "no snapshot template applies: recorded, not captured");
       } else {
         log.info({ ...recorded, template: stream.template.name }, "published: capturing");
-        capture(stream, signal.pullUrl);
+        capture(stream, signal.captureUrl ?? signal.pullUrl);
       }
       return { accepted: true };
     },

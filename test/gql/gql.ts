@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": typeof types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": typeof types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": typeof types.E2ESnapshotsDocument,
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": typeof types.E2EUpdateTemplateDocument,
@@ -57,6 +58,7 @@ type Documents = {
     "\n  mutation RotatePushAuthKey($id: ID!) {\n    rotatePushAuthKey(id: $id) { id pushAuth pushAuthKeys { primary backup } }\n  }\n": typeof types.RotatePushAuthKeyDocument,
 };
 const documents: Documents = {
+    "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": types.E2ESnapshotsDocument,
     "\n  mutation E2EUpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) { updateSnapshotTemplate(id: $id, input: $input) { id } }\n": types.E2EUpdateTemplateDocument,
@@ -114,6 +116,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n"): (typeof documents)["\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

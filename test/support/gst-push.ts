@@ -1,33 +1,45 @@
 import { spawn } from "node:child_process";
+import type { Push } from "./ffmpeg-push";
 
-export interface GstPush {
-  /** Resolves with gst-launch's exit code once it has ended. */
-  exited: Promise<number | null>;
-  output(): string;
-  stop(): Promise<number | null>;
+export interface GstPushOptions {
+  /** Where to publish: a whole rtmp:// URL (query arguments included), or its parts. */
+  target: { location: string } | { port: number; app: string; stream: string };
+  width?: number;
+  height?: number;
+  fps?: number;
+  /** Stops by itself after this long; absent: runs until stop(). */
+  durationSeconds?: number;
 }
 
-/** Publishes synthetic H.264 with GStreamer's rtmp2sink, as a GStreamer-based encoder would. */
-export function gstPush(location: string, seconds: number): GstPush {
-  const fps = 15;
-  const pipeline = [
-    "videotestsrc", "is-live=true", `num-buffers=${seconds * fps}`, "!",
-    `video/x-raw,width=320,height=180,framerate=${fps}/1`, "!",
-    "x264enc", "tune=zerolatency", "speed-preset=ultrafast", `key-int-max=${fps}`, "threads=1", "!",
-    "flvmux", "streamable=true", "!",
-    "rtmp2sink", `location=${location}`,
+/** Pushes a live H.264 test pattern with GStreamer's rtmp2sink, the other family of RTMP encoders. */
+export function pushWithGstreamer(options: GstPushOptions): Push {
+  const fps = options.fps ?? 15;
+  const { target } = options;
+  const sink =
+    "location" in target
+      ? [`location=${target.location}`]
+      : ["host=127.0.0.1", `port=${target.port}`, `application=${target.app}`, `stream=${target.stream}`];
+  const frames = options.durationSeconds === undefined ? [] : [`num-buffers=${options.durationSeconds * fps}`];
+  const args = [
+    "-q", "-e",
+    "videotestsrc", "is-live=true", "pattern=ball", ...frames,
+    "!", `video/x-raw,width=${options.width ?? 320},height=${options.height ?? 180},framerate=${fps}/1`,
+    "!", "x264enc", "tune=zerolatency", "speed-preset=ultrafast", `key-int-max=${fps}`, "threads=1",
+    "!", "h264parse",
+    "!", "flvmux", "streamable=true",
+    "!", "rtmp2sink", ...sink,
   ];
-  const child = spawn("gst-launch-1.0", ["-e", ...pipeline], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-8192);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  const child = spawn("gst-launch-1.0", args, { stdio: ["ignore", "ignore", "pipe"] });
+  let errors = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    errors = (errors + chunk).slice(-8192);
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
+    process: child,
     exited,
-    output: () => output,
+    stderr: () => errors,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");

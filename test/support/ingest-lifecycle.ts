@@ -11,7 +11,7 @@ export class RecordingLifecycle implements StreamLifecycle {
   readonly events: LifecycleEvent[] = [];
   failure: Error | undefined;
   /** What published() answers; accepts every publish unless a test says otherwise. */
-  decide: (signal: StreamSignal) => PublishDecision = () => ({ accepted: true });
+  decide: (signal: StreamSignal) => PublishDecision | Promise<PublishDecision> = () => ({ accepted: true });
   private waiters: (() => void)[] = [];
 
   async published(signal: StreamSignal): Promise<PublishDecision> {
