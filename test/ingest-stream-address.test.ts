@@ -63,12 +63,10 @@ describe("push domain", () => {
 });
 
 describe("app and stream names", () => {
-  it("strips query arguments from the stream name", () => {
-    expect(derive({ app: "live", stream: "cam1?token=x&vhost=a.example.com" })).toEqual({
-      domain: "a.example.com",
-      app: "live",
-      stream: "cam1",
-    });
+  it("strips query arguments from the stream name and keeps them, merged with those reported apart", () => {
+    const address = derive({ app: "live", stream: "cam1?token=x&vhost=a.example.com", query: "?auth_key=1-2-3-4" });
+    expect(address).toEqual({ domain: "a.example.com", app: "live", stream: "cam1", query: expect.any(URLSearchParams) });
+    expect(address.query.toString()).toBe("token=x&vhost=a.example.com&auth_key=1-2-3-4");
   });
 
   it("accepts letters, digits, _ . ~ - up to 128 characters", () => {
