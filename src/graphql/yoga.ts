@@ -10,11 +10,31 @@ import type { Logger } from "../logger";
 import type { GraphQLContext, GraphQLServices } from "./context";
 import { createLoaders } from "./loaders";
 import { schema } from "./schema";
+import { useRequestParamErrors } from "./use-request-param-errors";
 
 export const GRAPHQL_PATH = "/graphql";
 
 /** Limits no real client reaches, that stop abusive documents before they run. */
-export const QUERY_LIMITS = { maxDepth: 12, maxCost: 20_000, maxAliases: 30, maxTokens: 5_000, maxDirectives: 50 };
+export const QUERY_LIMITS = { maxDepth: 15, maxCost: 20_000, maxAliases: 30, maxTokens: 5_000, maxDirectives: 50 };
+
+/** The code of every error a query limit raises, so clients tell it from a mistake in the document. */
+export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
+
+/**
+ * Armor's own errors carry no code and read as syntax errors; this one replaces them. Thrown
+ * from the rule (or the parser, for tokens), it ends the request exactly as Armor's would.
+ */
+function rejectAsTooComplex(_context: unknown, error: GraphQLError): never {
+  throw new GraphQLError(error.message.replace(/^Syntax Error: /, ""), { extensions: { code: QUERY_TOO_COMPLEX } });
+}
+
+const ARMOR_REJECTION = { onReject: [rejectAsTooComplex], propagateOnRejection: false };
+
+/**
+ * Introspection is limited like any query: GraphiQL's introspection query nests 15 fields deep
+ * and costs about 16,000 when fragments are measured by the fields they hold, as they are here.
+ */
+const INTROSPECTION_LIMITED = { ignoreIntrospection: false, flattenFragments: true };
 
 const GRAPHIQL_DEFAULT_QUERY = `# livesnap GraphQL API
 #
@@ -104,14 +124,16 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
     },
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: QUERY_LIMITS.maxDepth },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost },
-        maxAliases: { n: QUERY_LIMITS.maxAliases },
-        maxTokens: { n: QUERY_LIMITS.maxTokens },
-        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+        maxDepth: { n: QUERY_LIMITS.maxDepth, ...INTROSPECTION_LIMITED, ...ARMOR_REJECTION },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost, ...INTROSPECTION_LIMITED, ...ARMOR_REJECTION },
+        // Aliases of __typename cost little each, but thousands of them are still work for nothing.
+        maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [], ...ARMOR_REJECTION },
+        maxTokens: { n: QUERY_LIMITS.maxTokens, ...ARMOR_REJECTION },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...ARMOR_REJECTION },
         // Suggestions help people exploring in GraphiQL, and the schema is public anyway.
         blockFieldSuggestion: { enabled: false },
       }),
+      useRequestParamErrors(),
     ],
   });
 }
