@@ -20,8 +20,8 @@ export interface SnapshotQuery extends PageArgs {
 export async function listSnapshots(db: Database, viewer: Viewer | null, query: SnapshotQuery): Promise<Page<SnapshotRow>> {
   const v = requireViewer(viewer);
   const domain = assertDomain("domain", query.domain);
-  const app = query.app ? assertSegmentName("app", query.app) : undefined;
-  const stream = query.stream ? assertSegmentName("stream", query.stream) : undefined;
+  const app = query.app != null ? assertSegmentName("app", query.app) : undefined;
+  const stream = query.stream != null ? assertSegmentName("stream", query.stream) : undefined;
   if (stream && !app) throw badInput("app", "filtering by stream needs app as well");
   const from = query.from ? assertQueryableInstant("from", query.from) : undefined;
   const to = query.to ? assertQueryableInstant("to", query.to) : undefined;

@@ -11,6 +11,7 @@ import type { GraphQLContext, GraphQLServices } from "./context";
 import { createLoaders } from "./loaders";
 import { schema } from "./schema";
 import { useRequestParamErrors } from "./use-request-param-errors";
+import { fieldOfVariableRefusal } from "./variable-errors";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -117,6 +118,10 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
             path: isGraphQLErrorLike(error) ? error.path : undefined,
             extensions: original.field ? { code: original.code, field: original.field } : { code: original.code },
           });
+        }
+        const variableField = isGraphQLErrorLike(error) && !error.extensions.code ? fieldOfVariableRefusal(error.message) : null;
+        if (variableField && isGraphQLErrorLike(error)) {
+          return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT", field: variableField } });
         }
         if (!isGraphQLErrorLike(original)) log.error({ err: original }, "unexpected error in a GraphQL operation");
         return maskError(error, message, isDev);
