@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
 import type { Database } from "../db/client";
 import { authenticate } from "../domain/api-tokens";
+import { isDatabaseUnavailable } from "../domain/pg-errors";
 import type { Viewer } from "../domain/viewer";
 import { LivesnapError, unauthenticated } from "../errors";
 import type { Logger } from "../logger";
@@ -17,6 +18,9 @@ export const GRAPHQL_PATH = "/graphql";
 
 /** Limits no real client reaches, that stop abusive documents before they run. */
 export const QUERY_LIMITS = { maxDepth: 15, maxCost: 20_000, maxAliases: 30, maxTokens: 5_000, maxDirectives: 50 };
+
+/** The code of errors that go away by themselves, such as the database being unreachable (HTTP 503). */
+export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
 
 /** The code of every error a query limit raises, so clients tell it from a mistake in the document. */
 export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
@@ -112,6 +116,14 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = rootCause(error);
+        if (isDatabaseUnavailable(original)) {
+          log.warn({ err: original }, "database unreachable during a GraphQL operation");
+          return new GraphQLError("the database is unreachable; try again shortly", {
+            nodes: isGraphQLErrorLike(error) ? error.nodes : undefined,
+            path: isGraphQLErrorLike(error) ? error.path : undefined,
+            extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503 } },
+          });
+        }
         if (original instanceof LivesnapError) {
           return new GraphQLError(original.message, {
             nodes: isGraphQLErrorLike(error) ? error.nodes : undefined,
