@@ -47,6 +47,12 @@ export interface App {
   readonly engine: InspectableCaptureEngine;
 }
 
+/** Ready while both the database and the object store answer; the error names the one that does not. */
+async function readiness(database: DatabaseHandle, store: ObjectStore): Promise<void> {
+  await database.ping().catch((cause: unknown) => Promise.reject(new Error("database unreachable", { cause })));
+  await store.ping().catch((cause: unknown) => Promise.reject(new Error("object store unreachable", { cause })));
+}
+
 /** The composition root: builds every service from the config; nothing else reads it. */
 export function createApp(config: Config, options: AppOptions): App {
   const logger = options.logger;
@@ -83,7 +89,7 @@ export function createApp(config: Config, options: AppOptions): App {
   const lateRoutes: Route[] = [];
   const server = createHttpServer(
     [
-      healthRoutes(() => (database ? database.ping() : Promise.reject(new Error("not started"))), logger),
+      healthRoutes(() => (database && store ? readiness(database, store) : Promise.reject(new Error("not started"))), logger),
       bodyLimit(GRAPHQL_PATH, MAX_GRAPHQL_BODY_BYTES),
       (req, res) => {
         if (!yoga || !(req.url ?? "").startsWith(GRAPHQL_PATH)) return false;

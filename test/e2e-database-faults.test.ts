@@ -85,5 +85,5 @@ describe("the database going away and coming back", () => {
     await waitFor(async () => (await graphql(SNAPSHOTS)).body.errors === undefined, 10_000 - (Date.now() - upAt), "the API answering within 10 s");
     await waitFor(async () => (await capturedTimes()).some((at) => at > upAt), 20_000, "a snapshot taken after the outage");
     expect(t.app.engine.active()).toHaveLength(1);
-  });
+  }, 120_000);
 });
