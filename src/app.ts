@@ -80,6 +80,11 @@ export function createApp(config: Config, options: AppOptions): App {
     "Snapshots stored, recorded and announced.",
     () => liveCapture?.snapshotsRecorded ?? 0,
   );
+  metrics.counterFrom(
+    "livesnap_snapshots_unrecorded_total",
+    "Snapshots stored but not recorded because the database was unreachable.",
+    () => liveCapture?.snapshotsUnrecorded ?? 0,
+  );
   metrics.gauge("livesnap_captured_streams", "Live streams being captured now.", () => engine?.active().length ?? 0);
 
   const objectRoute: Route = (req, res) =>

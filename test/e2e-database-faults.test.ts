@@ -78,6 +78,8 @@ describe("the database going away and coming back", () => {
     expect(push!.process.exitCode).toBeNull();
     // Capture goes on through the outage: its ffmpeg is not stopped for images it could not record.
     expect(t.app.engine.active()).toHaveLength(1);
+    const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
+    expect(Number(/^livesnap_snapshots_unrecorded_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
 
     await pg.start();
     const upAt = Date.now();
