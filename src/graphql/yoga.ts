@@ -131,9 +131,9 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
             extensions: original.field ? { code: original.code, field: original.field } : { code: original.code },
           });
         }
-        const variableField = isGraphQLErrorLike(error) && !error.extensions.code ? fieldOfVariableRefusal(error.message) : null;
-        if (variableField && isGraphQLErrorLike(error)) {
-          return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT", field: variableField } });
+        if (isGraphQLErrorLike(error) && !error.extensions.code) {
+          const field = fieldOfVariableRefusal(error.message);
+          if (field) return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT", field } });
         }
         if (!isGraphQLErrorLike(original)) log.error({ err: original }, "unexpected error in a GraphQL operation");
         return maskError(error, message, isDev);
