@@ -51,6 +51,12 @@ export interface App {
   readonly engine: InspectableCaptureEngine;
 }
 
+/** Ready while both the database and the object store answer; the error names the one that does not. */
+async function readiness(database: DatabaseHandle, store: ObjectStore): Promise<void> {
+  await database.ping().catch((cause: unknown) => Promise.reject(new Error("database unreachable", { cause })));
+  await store.ping().catch((cause: unknown) => Promise.reject(new Error("object store unreachable", { cause })));
+}
+
 /** The composition root: builds every service from the config; nothing else reads it. */
 export function createApp(config: Config, options: AppOptions): App {
   const logger = options.logger;
@@ -79,6 +85,11 @@ export function createApp(config: Config, options: AppOptions): App {
     "Snapshots stored, recorded and announced.",
     () => liveCapture?.snapshotsRecorded ?? 0,
   );
+  metrics.counterFrom(
+    "livesnap_snapshots_unrecorded_total",
+    "Snapshots stored but not recorded because the database was unreachable.",
+    () => liveCapture?.snapshotsUnrecorded ?? 0,
+  );
   metrics.gauge("livesnap_captured_streams", "Live streams being captured now.", () => engine?.active().length ?? 0);
   const publishRefusals = metrics.counter("livesnap_publish_refusals_total", "Publishes refused, by ingest source and reason.");
 
@@ -90,7 +101,7 @@ export function createApp(config: Config, options: AppOptions): App {
   const server = createHttpServer(
     [
       // Ready only once start() has finished: the listener opens before GraphQL, hooks and ingest exist.
-      healthRoutes(() => (database && started ? database.ping() : Promise.reject(new Error("not started"))), logger),
+      healthRoutes(() => (database && store && started ? readiness(database, store) : Promise.reject(new Error("not started"))), logger),
       bodyLimit(GRAPHQL_PATH, MAX_GRAPHQL_BODY_BYTES),
       (req, res) => {
         if (!yoga || !(req.url ?? "").startsWith(GRAPHQL_PATH)) return false;

@@ -18,7 +18,7 @@ export function pathOf(req: IncomingMessage): string {
   return q === -1 ? raw : raw.slice(0, q);
 }
 
-/** GET /healthz answers while the process runs; GET /readyz only while the database answers. */
+/** GET /healthz answers while the process runs; GET /readyz only while `ping` resolves, else 503 with its reason. */
 export function healthRoutes(ping: () => Promise<void>, logger: Logger): Route {
   return async (req, res) => {
     const path = pathOf(req);
@@ -31,8 +31,9 @@ export function healthRoutes(ping: () => Promise<void>, logger: Logger): Route {
         await ping();
         send(res, 200, "ready\n");
       } catch (err) {
-        logger.warn({ err }, "readiness check failed: database unreachable");
-        send(res, 503, "database unreachable\n");
+        const reason = err instanceof Error ? err.message : "not ready";
+        logger.warn({ err }, `readiness check failed: ${reason}`);
+        send(res, 503, `${reason}\n`);
       }
       return true;
     }

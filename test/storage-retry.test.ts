@@ -25,6 +25,7 @@ function flakyStore(failures: number, error: () => unknown = () => new Error("co
     async signedGetUrl() {
       throw new Error("not used");
     },
+    async ping() {},
     async close() {},
   };
   return { store, attemptsAt };

@@ -39,6 +39,8 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
+      // A server that does not answer fails requests and /readyz in seconds instead of hanging them.
+      connect_timeout: 10,
       connection: { application_name: "livesnap" },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;

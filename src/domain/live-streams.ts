@@ -13,7 +13,7 @@ export async function listLiveStreams(
   args: PageArgs & { domain?: string | null | undefined; status?: "LIVE" | "ENDED" | null | undefined },
 ): Promise<Page<LiveStreamRow>> {
   const v = requireViewer(viewer);
-  const domain = args.domain ? assertDomain("domain", args.domain) : undefined;
+  const domain = args.domain != null ? assertDomain("domain", args.domain) : undefined;
   const l = liveStreamsTable;
   return fetchPage(
     args,

@@ -1,4 +1,5 @@
 import { badInput } from "../errors";
+import { isQueryableInstant } from "./timestamps";
 
 export interface PageArgs {
   first?: number | null | undefined;
@@ -41,7 +42,8 @@ export function decodeCursor(after: string | null | undefined): Cursor | null {
     const parsed: unknown = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === "string" && typeof parsed[1] === "string") {
       const at = new Date(parsed[0]);
-      if (!Number.isNaN(at.getTime()) && UUID.test(parsed[1])) return { at, id: parsed[1] };
+      // Exactly as encodeCursor writes it: Date's parser also takes text no cursor ever holds.
+      if (isQueryableInstant(at) && at.toISOString() === parsed[0] && UUID.test(parsed[1])) return { at, id: parsed[1] };
     }
   } catch {
     // fall through to the error below

@@ -46,9 +46,10 @@ export async function createSnapshotConfig(
   input: { domain: string; appName?: string | null; streamName?: string | null; templateId: string },
 ): Promise<SnapshotConfigView> {
   const v = requireAdmin(viewer);
+  // An empty name is a mistake, not "ALL": only null or a left-out field binds every app or stream.
+  const appName = input.appName != null ? assertSegmentName("appName", input.appName) : ALL;
+  const streamName = input.streamName != null ? assertSegmentName("streamName", input.streamName) : ALL;
   const level = bindingLevel(input.appName, input.streamName);
-  const appName = input.appName ? assertSegmentName("appName", input.appName) : ALL;
-  const streamName = input.streamName ? assertSegmentName("streamName", input.streamName) : ALL;
   const domainGroup = await getOwnDomainGroup(db, v, input.domain);
   const template = await getSnapshotTemplateOrThrow(db, v, input.templateId, "templateId");
   try {
@@ -83,7 +84,7 @@ export async function listSnapshotConfigs(
   args: PageArgs & { domain?: string | null | undefined },
 ): Promise<Page<SnapshotConfigView>> {
   const v = requireViewer(viewer);
-  const domainGroup = args.domain ? await getOwnDomainGroup(db, v, args.domain) : null;
+  const domainGroup = args.domain != null ? await getOwnDomainGroup(db, v, args.domain) : null;
   const c = snapshotConfigsTable;
   return fetchPage(
     args,

@@ -152,9 +152,11 @@ export async function getSnapshotTemplate(
   db: Database,
   viewer: Viewer | null,
   id: string,
+  field = "id",
 ): Promise<SnapshotTemplateRow | null> {
   const v = requireViewer(viewer);
-  if (!isUuid(id)) return null;
+  // No row could ever have this id: a mistake worth naming, unlike an id that is merely gone.
+  if (!isUuid(id)) throw notFound("snapshot template", field);
   const [row] = await db
     .select()
     .from(snapshotTemplatesTable)
@@ -168,7 +170,7 @@ export async function getSnapshotTemplateOrThrow(
   id: string,
   field = "id",
 ): Promise<SnapshotTemplateRow> {
-  const row = await getSnapshotTemplate(db, viewer, id);
+  const row = await getSnapshotTemplate(db, viewer, id, field);
   if (!row) throw notFound("snapshot template", field);
   return row;
 }

@@ -5,6 +5,7 @@ import { badInput } from "../errors";
 import { keysetAfter, keysetOrder } from "./keyset";
 import { assertDomain, assertSegmentName } from "./names";
 import { fetchPage, type Page, type PageArgs } from "./pagination";
+import { assertQueryableInstant } from "./timestamps";
 import { requireViewer, type Viewer } from "./viewer";
 
 export interface SnapshotQuery extends PageArgs {
@@ -19,10 +20,12 @@ export interface SnapshotQuery extends PageArgs {
 export async function listSnapshots(db: Database, viewer: Viewer | null, query: SnapshotQuery): Promise<Page<SnapshotRow>> {
   const v = requireViewer(viewer);
   const domain = assertDomain("domain", query.domain);
-  const app = query.app ? assertSegmentName("app", query.app) : undefined;
-  const stream = query.stream ? assertSegmentName("stream", query.stream) : undefined;
+  const app = query.app != null ? assertSegmentName("app", query.app) : undefined;
+  const stream = query.stream != null ? assertSegmentName("stream", query.stream) : undefined;
   if (stream && !app) throw badInput("app", "filtering by stream needs app as well");
-  if (query.from && query.to && query.from > query.to) throw badInput("from", "from must not be after to");
+  const from = query.from ? assertQueryableInstant("from", query.from) : undefined;
+  const to = query.to ? assertQueryableInstant("to", query.to) : undefined;
+  if (from && to && from > to) throw badInput("from", "from must not be after to");
   const s = snapshotsTable;
   return fetchPage(
     query,
@@ -36,8 +39,8 @@ export async function listSnapshots(db: Database, viewer: Viewer | null, query: 
             eq(s.domain, domain),
             app ? eq(s.appName, app) : undefined,
             stream ? eq(s.streamName, stream) : undefined,
-            query.from ? gte(s.capturedAt, query.from) : undefined,
-            query.to ? lte(s.capturedAt, query.to) : undefined,
+            from ? gte(s.capturedAt, from) : undefined,
+            to ? lte(s.capturedAt, to) : undefined,
             keysetAfter(s.capturedAt, s.id, after, "desc"),
           ),
         )

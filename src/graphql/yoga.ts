@@ -4,17 +4,42 @@ import { GraphQLError } from "graphql";
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
 import type { Database } from "../db/client";
 import { authenticate } from "../domain/api-tokens";
+import { isDatabaseUnavailable } from "../domain/pg-errors";
 import type { Viewer } from "../domain/viewer";
 import { LivesnapError, unauthenticated } from "../errors";
 import type { Logger } from "../logger";
 import type { GraphQLContext, GraphQLServices } from "./context";
 import { createLoaders } from "./loaders";
 import { schema } from "./schema";
+import { useRequestParamErrors } from "./use-request-param-errors";
+import { fieldOfVariableRefusal } from "./variable-errors";
 
 export const GRAPHQL_PATH = "/graphql";
 
 /** Limits no real client reaches, that stop abusive documents before they run. */
-export const QUERY_LIMITS = { maxDepth: 12, maxCost: 20_000, maxAliases: 30, maxTokens: 5_000, maxDirectives: 50 };
+export const QUERY_LIMITS = { maxDepth: 15, maxCost: 20_000, maxAliases: 30, maxTokens: 5_000, maxDirectives: 50 };
+
+/** The code of errors that go away by themselves, such as the database being unreachable (HTTP 503). */
+export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
+
+/** The code of every error a query limit raises, so clients tell it from a mistake in the document. */
+export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
+
+/**
+ * Armor's own errors carry no code and read as syntax errors; this one replaces them. Thrown
+ * from the rule (or the parser, for tokens), it ends the request exactly as Armor's would.
+ */
+function rejectAsTooComplex(_context: unknown, error: GraphQLError): never {
+  throw new GraphQLError(error.message.replace(/^Syntax Error: /, ""), { extensions: { code: QUERY_TOO_COMPLEX } });
+}
+
+const ARMOR_REJECTION = { onReject: [rejectAsTooComplex], propagateOnRejection: false };
+
+/**
+ * Introspection is limited like any query: GraphiQL's introspection query nests 15 fields deep
+ * and costs about 16,000 when fragments are measured by the fields they hold, as they are here.
+ */
+const INTROSPECTION_LIMITED = { ignoreIntrospection: false, flattenFragments: true };
 
 const GRAPHIQL_DEFAULT_QUERY = `# livesnap GraphQL API
 #
@@ -91,6 +116,14 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = rootCause(error);
+        if (isDatabaseUnavailable(original)) {
+          log.warn({ err: original }, "database unreachable during a GraphQL operation");
+          return new GraphQLError("the database is unreachable; try again shortly", {
+            nodes: isGraphQLErrorLike(error) ? error.nodes : undefined,
+            path: isGraphQLErrorLike(error) ? error.path : undefined,
+            extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503 } },
+          });
+        }
         if (original instanceof LivesnapError) {
           return new GraphQLError(original.message, {
             nodes: isGraphQLErrorLike(error) ? error.nodes : undefined,
@@ -98,20 +131,26 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
             extensions: original.field ? { code: original.code, field: original.field } : { code: original.code },
           });
         }
+        if (isGraphQLErrorLike(error) && !error.extensions.code) {
+          const field = fieldOfVariableRefusal(error.message);
+          if (field) return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT", field } });
+        }
         if (!isGraphQLErrorLike(original)) log.error({ err: original }, "unexpected error in a GraphQL operation");
         return maskError(error, message, isDev);
       },
     },
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: QUERY_LIMITS.maxDepth },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost },
-        maxAliases: { n: QUERY_LIMITS.maxAliases },
-        maxTokens: { n: QUERY_LIMITS.maxTokens },
-        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+        maxDepth: { n: QUERY_LIMITS.maxDepth, ...INTROSPECTION_LIMITED, ...ARMOR_REJECTION },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost, ...INTROSPECTION_LIMITED, ...ARMOR_REJECTION },
+        // Aliases of __typename cost little each, but thousands of them are still work for nothing.
+        maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [], ...ARMOR_REJECTION },
+        maxTokens: { n: QUERY_LIMITS.maxTokens, ...ARMOR_REJECTION },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...ARMOR_REJECTION },
         // Suggestions help people exploring in GraphiQL, and the schema is public anyway.
         blockFieldSuggestion: { enabled: false },
       }),
+      useRequestParamErrors(),
     ],
   });
 }

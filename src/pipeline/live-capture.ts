@@ -1,7 +1,8 @@
 import type { Database } from "../db/client";
-import type { FrozenTemplate, LiveStreamRow } from "../db/schema";
+import type { FrozenTemplate, LiveStreamRow, SnapshotRow } from "../db/schema";
 import { contentTypeFor, snapshotKey } from "../domain/object-keys";
 import { authorizePublish } from "../domain/publish-authorization";
+import { isDatabaseUnavailable } from "../domain/pg-errors";
 import {
   claimAbandonedStreams,
   closeLiveStream,
@@ -61,6 +62,8 @@ export interface LiveCapture {
   readonly workerId: string;
   /** Snapshots stored, recorded and announced since start. */
   readonly snapshotsRecorded: number;
+  /** Images stored but not recorded because the database was unreachable. */
+  readonly snapshotsUnrecorded: number;
 }
 
 export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
@@ -80,6 +83,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const doubted = new Map<string, Promise<void>>();
   let snapshotsRecorded = 0;
   const leaseFromNow = () => new Date(Date.now() + leaseMs);
+  let snapshotsUnrecorded = 0;
 
   /** Captures a recorded live stream; the caller has checked that it has an account, a source id and a template. */
   function capture(row: LiveStreamRow, pullUrl: string) {
@@ -193,21 +197,30 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       log.warn({ liveStreamId: image.liveStreamId, key, err: error }, "snapshot dropped");
       return;
     }
-    const row = await recordSnapshot(db, {
-      accountId: stream.accountId,
-      liveStreamId: image.liveStreamId,
-      domain: stream.domain,
-      appName: stream.app,
-      streamName: stream.stream,
-      sourceId: stream.sourceId,
-      bucket,
-      key,
-      format: image.format,
-      width: image.width,
-      height: image.height,
-      bytes: image.data.length,
-      capturedAt: image.capturedAt,
-    });
+    let row: SnapshotRow;
+    try {
+      row = await recordSnapshot(db, {
+        accountId: stream.accountId,
+        liveStreamId: image.liveStreamId,
+        domain: stream.domain,
+        appName: stream.app,
+        streamName: stream.stream,
+        sourceId: stream.sourceId,
+        bucket,
+        key,
+        format: image.format,
+        width: image.width,
+        height: image.height,
+        bytes: image.data.length,
+        capturedAt: image.capturedAt,
+      });
+    } catch (error) {
+      // The image is stored but unlisted; capture goes on and the next interval tries again.
+      if (!isDatabaseUnavailable(error)) throw error;
+      snapshotsUnrecorded += 1;
+      log.warn({ liveStreamId: image.liveStreamId, key, err: error }, "snapshot not recorded: the database is unreachable");
+      return;
+    }
     snapshotsRecorded += 1;
     await bus.publishSnapshotCreated(row);
   }
@@ -279,6 +292,9 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     workerId,
     get snapshotsRecorded() {
       return snapshotsRecorded;
+    },
+    get snapshotsUnrecorded() {
+      return snapshotsUnrecorded;
     },
     async start(boundEngine) {
       engine = boundEngine;

@@ -41,6 +41,9 @@ export function createFsObjectStore(options: FsObjectStoreOptions): FsObjectStor
     rootDir,
     handleObjectRequest: createObjectRequestHandler({ rootDir, signingKey, logger: options.logger }),
 
+    // A folder on the local disk has no outage of its own to report.
+    async ping() {},
+
     async put({ bucket, key, body, contentType }) {
       const path = objectPath(rootDir, bucket, key);
       const servedType = contentTypeOfKey(key);

@@ -7,5 +7,7 @@ export interface ObjectStore {
   put(object: { bucket: string; key: string; body: Buffer; contentType: string }): Promise<void>;
   /** A GET URL that works without credentials until `expiresAt`. */
   signedGetUrl(bucket: string, key: string, ttlSeconds: number): Promise<{ url: string; expiresAt: Date }>;
+  /** Resolves while the store answers; rejects (within seconds) while it does not. For /readyz. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

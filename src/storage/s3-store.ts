@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { ObjectStore } from "./object-store";
 import { assertTtl } from "./signed-url-ttl";
@@ -18,6 +18,9 @@ export interface S3ObjectStoreOptions {
   /** Default 5 s. */
   connectionTimeoutMs?: number;
 }
+
+/** Readiness probes poll every few seconds; one that waited out the request timeout would pile up. */
+const PING_TIMEOUT_MS = 3_000;
 
 export interface S3ObjectStore extends ObjectStore {
   readonly driver: "s3";
@@ -53,6 +56,10 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): S3ObjectStor
   return {
     driver: "s3",
     defaultBucket: options.bucket,
+
+    async ping() {
+      await client.send(new HeadBucketCommand({ Bucket: options.bucket }), { abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) });
+    },
 
     async put({ bucket, key, body, contentType }) {
       await client.send(

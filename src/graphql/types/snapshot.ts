@@ -61,9 +61,9 @@ builder.subscriptionFields((t) => ({
       return ctx.services.bus.subscribeSnapshotCreated({
         accountId: viewer.accountId,
         tokenId: viewer.tokenId,
-        domain: args.domain ? assertDomain("domain", args.domain) : null,
-        app: args.app ? assertSegmentName("app", args.app) : null,
-        stream: args.stream ? assertSegmentName("stream", args.stream) : null,
+        domain: args.domain != null ? assertDomain("domain", args.domain) : null,
+        app: args.app != null ? assertSegmentName("app", args.app) : null,
+        stream: args.stream != null ? assertSegmentName("stream", args.stream) : null,
       });
     },
     resolve: (snapshot) => snapshot,
