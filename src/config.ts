@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { FS_DEFAULT_BUCKET } from "./storage/fs-store";
+import { isValidBucketName } from "./storage/object-names";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -13,6 +15,34 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
+const positiveNumber = (what: string, max: number) =>
+  z.coerce
+    .number({ error: `must be ${what} above 0, at most ${max}` })
+    .positive(`must be ${what} above 0, at most ${max}`)
+    .max(max, `must be ${what} above 0, at most ${max}`);
+const unsetWhenBlank = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const list = (v: string) =>
+  v
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+const isOrigin = (v: string) => {
+  try {
+    const url = new URL(v);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === v.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+};
 
 const pullUrl = z
   .string()
@@ -57,12 +87,37 @@ const envSchema = z
       .default(3600),
     FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    WS_AUTH_TIMEOUT_SECONDS: positiveNumber("a number of seconds", 3600).default(10),
+    WS_MAX_CONNECTIONS_PER_TOKEN: wholeNumber(1, 1_000_000).default(100),
+    WS_MAX_SUBSCRIPTIONS_PER_TOKEN: wholeNumber(1, 1_000_000).default(1000),
+    AUTH_FAILURE_BURST: wholeNumber(1, 1_000_000).default(20),
+    AUTH_FAILURES_PER_MINUTE: positiveNumber("a number of failures per minute", 1_000_000).default(10),
+    RATE_LIMIT_REQUESTS_PER_MINUTE: unsetWhenBlank(positiveNumber("a number of requests per minute", 1_000_000_000)),
+    RATE_LIMIT_BURST: unsetWhenBlank(wholeNumber(1, 1_000_000_000)),
+    CORS_ORIGINS: optionalString.refine(
+      (v) => v === undefined || list(v).every(isOrigin),
+      "must be a comma-separated list of origins such as https://console.example.com (scheme, host, optional port; no path)",
+    ),
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+    METRICS_HOST: optionalString,
+    METRICS_PORT: unsetWhenBlank(wholeNumber(0, 65535)),
+    FS_BUCKETS: z
+      .string()
+      .default(FS_DEFAULT_BUCKET)
+      .refine(
+        (v) => list(v).length > 0 && list(v).every(isValidBucketName),
+        "must be a comma-separated list of bucket names (3..63 of a-z, 0-9, '.', '-')",
+      ),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
 function crossChecks(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET?.trim()) problems.push("S3_BUCKET: is required when STORAGE_DRIVER=s3");
+  if (env.METRICS_HOST?.trim() && !env.METRICS_PORT?.trim()) problems.push("METRICS_PORT: is required when METRICS_HOST is set");
+  if (env.RATE_LIMIT_BURST?.trim() && !env.RATE_LIMIT_REQUESTS_PER_MINUTE?.trim()) {
+    problems.push("RATE_LIMIT_REQUESTS_PER_MINUTE: is required when RATE_LIMIT_BURST is set");
+  }
   return problems;
 }
 
@@ -92,6 +147,33 @@ export interface Config {
   signedUrlTtlSeconds: number;
   ffmpegPath: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  limits: Limits;
+  /** Exact origins (scheme://host[:port]) other than livesnap's own allowed to call the API. */
+  corsOrigins: string[];
+  /**
+   * How /metrics is served: only with this bearer token, or only on its own listener; with
+   * neither, on the main listener when that is loopback and not at all otherwise.
+   */
+  metrics: { token: string | undefined; listener: { host: string; port: number } | undefined };
+  /** Buckets a template may name on the fs store; the s3 store takes any valid name. */
+  fsBuckets: string[];
+}
+
+/** What one client may hold or do; none of these is reached by a well-behaved client. */
+export interface Limits {
+  /** A WebSocket with no valid token is closed when no authenticated operation starts in this time. */
+  wsAuthTimeoutMs: number;
+  wsMaxConnectionsPerToken: number;
+  wsMaxSubscriptionsPerToken: number;
+  /** Failed authentications one client address may make at once, then how fast they refill. */
+  authFailures: RateLimit;
+  /** Requests per token; undefined: not limited. */
+  tokenRequests: RateLimit | undefined;
+}
+
+export interface RateLimit {
+  burst: number;
+  perMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +218,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
     ffmpegPath: e.FFMPEG_PATH,
     logLevel: e.LOG_LEVEL,
+    limits: {
+      wsAuthTimeoutMs: Math.round(e.WS_AUTH_TIMEOUT_SECONDS * 1000),
+      wsMaxConnectionsPerToken: e.WS_MAX_CONNECTIONS_PER_TOKEN,
+      wsMaxSubscriptionsPerToken: e.WS_MAX_SUBSCRIPTIONS_PER_TOKEN,
+      authFailures: { burst: e.AUTH_FAILURE_BURST, perMinute: e.AUTH_FAILURES_PER_MINUTE },
+      tokenRequests:
+        e.RATE_LIMIT_REQUESTS_PER_MINUTE === undefined
+          ? undefined
+          : {
+              perMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE,
+              burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.RATE_LIMIT_REQUESTS_PER_MINUTE)),
+            },
+    },
+    corsOrigins: e.CORS_ORIGINS === undefined ? [] : list(e.CORS_ORIGINS).map((o) => new URL(o).origin),
+    metrics: {
+      token: e.METRICS_TOKEN,
+      listener: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
+    },
+    fsBuckets: list(e.FS_BUCKETS),
   };
 }

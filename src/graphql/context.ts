@@ -13,6 +13,8 @@ export interface SignedUrl {
 export interface GraphQLServices {
   bus: EventBus;
   signSnapshotUrl(bucket: string, key: string): Promise<SignedUrl>;
+  /** Buckets a template may name; undefined: any valid bucket name (the s3 store). */
+  allowedBuckets?: readonly string[] | undefined;
 }
 
 export interface GraphQLContext {
