@@ -117,6 +117,8 @@ export function attachGraphQLWebSocket(deps: {
 
   const disposable = useServer(
     {
+      // Close reasons never carry the message of an internal error.
+      isProd: true,
       execute: (args) => {
         const root = args.rootValue as EnvelopedRoot;
         return withRequestId(root.requestId, () => root.execute(args)) as never;
@@ -225,6 +227,12 @@ export function attachGraphQLWebSocket(deps: {
     },
     wss,
   );
+  // ws has already closed the socket (1009 for an oversized message); graphql-ws would print
+  // each such error to stderr, which any stranger could then fill.
+  wss.on("connection", (socket) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (err) => log.debug({ reason: err.message }, "WebSocket closed on a protocol error"));
+  });
   return {
     /** What each token holds now, for tests and diagnostics. */
     holdings,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { createApp, type App } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { issueTokenForAccount } from "../../src/domain/api-tokens";
-import { silentLogger } from "../../src/logger";
+import { silentLogger, type Logger } from "../../src/logger";
 import type { CaptureTunables } from "../../src/capture/tunables";
 import { createServerDatabase } from "./db";
 
@@ -24,7 +24,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { captureTunables?: Partial<CaptureTunables> } = {},
+  options: { captureTunables?: Partial<CaptureTunables>; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "livesnap-test-"));
   const server = await createServerDatabase();
@@ -39,7 +39,7 @@ export async function startTestApp(
   });
   const build = () =>
     createApp(config, {
-      logger: silentLogger(),
+      logger: options.logger ?? silentLogger(),
       captureTunables: options.captureTunables,
       uploadRetry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 500 },
     });
