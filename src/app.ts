@@ -227,6 +227,7 @@ export function createApp(config: Config, options: AppOptions): App {
         db,
         logger,
         auth,
+        maxSubscriptionsPerToken: config.limits.maxSubscriptionsPerToken,
         corsOrigins: config.corsOrigins,
         services: {
           bus,

@@ -89,7 +89,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
     WS_AUTH_TIMEOUT_SECONDS: positiveNumber("a number of seconds", 3600).default(10),
     WS_MAX_CONNECTIONS_PER_TOKEN: wholeNumber(1, 1_000_000).default(100),
-    WS_MAX_SUBSCRIPTIONS_PER_TOKEN: wholeNumber(1, 1_000_000).default(1000),
+    MAX_SUBSCRIPTIONS_PER_TOKEN: wholeNumber(1, 1_000_000).default(1000),
     AUTH_FAILURE_BURST: wholeNumber(1, 1_000_000).default(20),
     AUTH_FAILURES_PER_MINUTE: positiveNumber("a number of failures per minute", 1_000_000).default(10),
     RATE_LIMIT_REQUESTS_PER_MINUTE: unsetWhenBlank(positiveNumber("a number of requests per minute", 1_000_000_000)),
@@ -164,7 +164,7 @@ export interface Limits {
   /** A WebSocket with no valid token is closed when no authenticated operation starts in this time. */
   wsAuthTimeoutMs: number;
   wsMaxConnectionsPerToken: number;
-  wsMaxSubscriptionsPerToken: number;
+  maxSubscriptionsPerToken: number;
   /** Failed authentications one client address may make at once, then how fast they refill. */
   authFailures: RateLimit;
   /** Requests per token; undefined: not limited. */
@@ -221,7 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     limits: {
       wsAuthTimeoutMs: Math.round(e.WS_AUTH_TIMEOUT_SECONDS * 1000),
       wsMaxConnectionsPerToken: e.WS_MAX_CONNECTIONS_PER_TOKEN,
-      wsMaxSubscriptionsPerToken: e.WS_MAX_SUBSCRIPTIONS_PER_TOKEN,
+      maxSubscriptionsPerToken: e.MAX_SUBSCRIPTIONS_PER_TOKEN,
       authFailures: { burst: e.AUTH_FAILURE_BURST, perMinute: e.AUTH_FAILURES_PER_MINUTE },
       tokenRequests:
         e.RATE_LIMIT_REQUESTS_PER_MINUTE === undefined

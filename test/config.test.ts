@@ -36,7 +36,7 @@ describe("configuration", () => {
   it("reads the limits, CORS, metrics and bucket settings, with defaults no real client reaches", () => {
     const defaults = loadConfig({});
     expect(defaults.limits).toEqual({
-      wsAuthTimeoutMs: 10_000, wsMaxConnectionsPerToken: 100, wsMaxSubscriptionsPerToken: 1000,
+      wsAuthTimeoutMs: 10_000, wsMaxConnectionsPerToken: 100, maxSubscriptionsPerToken: 1000,
       authFailures: { burst: 20, perMinute: 10 }, tokenRequests: undefined,
     });
     expect(defaults.corsOrigins).toEqual([]);
@@ -44,13 +44,13 @@ describe("configuration", () => {
     expect(defaults.fsBuckets).toEqual(["livesnap"]);
 
     const set = loadConfig({
-      HOST: "0.0.0.0", WS_AUTH_TIMEOUT_SECONDS: "0.5", WS_MAX_CONNECTIONS_PER_TOKEN: "3", WS_MAX_SUBSCRIPTIONS_PER_TOKEN: "7",
+      HOST: "0.0.0.0", WS_AUTH_TIMEOUT_SECONDS: "0.5", WS_MAX_CONNECTIONS_PER_TOKEN: "3", MAX_SUBSCRIPTIONS_PER_TOKEN: "7",
       AUTH_FAILURE_BURST: "4", AUTH_FAILURES_PER_MINUTE: "2", RATE_LIMIT_REQUESTS_PER_MINUTE: "600",
       CORS_ORIGINS: "https://console.example.com, http://localhost:5173/", METRICS_TOKEN: "metrics-token-0123456789",
       METRICS_PORT: "9464", FS_BUCKETS: "livesnap,archive",
     });
     expect(set.limits).toEqual({
-      wsAuthTimeoutMs: 500, wsMaxConnectionsPerToken: 3, wsMaxSubscriptionsPerToken: 7,
+      wsAuthTimeoutMs: 500, wsMaxConnectionsPerToken: 3, maxSubscriptionsPerToken: 7,
       authFailures: { burst: 4, perMinute: 2 }, tokenRequests: { perMinute: 600, burst: 600 },
     });
     expect(set.corsOrigins).toEqual(["https://console.example.com", "http://localhost:5173"]);
@@ -62,7 +62,7 @@ describe("configuration", () => {
     let error: unknown;
     try {
       loadConfig({
-        WS_AUTH_TIMEOUT_SECONDS: "0", WS_MAX_CONNECTIONS_PER_TOKEN: "1.5", WS_MAX_SUBSCRIPTIONS_PER_TOKEN: "none",
+        WS_AUTH_TIMEOUT_SECONDS: "0", WS_MAX_CONNECTIONS_PER_TOKEN: "1.5", MAX_SUBSCRIPTIONS_PER_TOKEN: "none",
         AUTH_FAILURE_BURST: "0", RATE_LIMIT_BURST: "5", CORS_ORIGINS: "https://ok.example,https://bad.example/path",
         METRICS_TOKEN: "short", METRICS_HOST: "127.0.0.1", FS_BUCKETS: "livesnap,Bad_Bucket",
       });
@@ -73,7 +73,7 @@ describe("configuration", () => {
     const problems = (error as ConfigError).problems.map((p) => p.split(":")[0]);
     expect(problems.sort()).toEqual([
       "AUTH_FAILURE_BURST", "CORS_ORIGINS", "FS_BUCKETS", "METRICS_PORT", "METRICS_TOKEN", "RATE_LIMIT_REQUESTS_PER_MINUTE",
-      "WS_AUTH_TIMEOUT_SECONDS", "WS_MAX_CONNECTIONS_PER_TOKEN", "WS_MAX_SUBSCRIPTIONS_PER_TOKEN",
+      "WS_AUTH_TIMEOUT_SECONDS", "WS_MAX_CONNECTIONS_PER_TOKEN", "MAX_SUBSCRIPTIONS_PER_TOKEN",
     ]);
   });
 });

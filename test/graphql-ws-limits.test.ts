@@ -33,7 +33,7 @@ describe("WebSocket limits", () => {
   let token: string;
   let accountId: string;
   beforeAll(async () => {
-    t = await startTestApp({ WS_AUTH_TIMEOUT_SECONDS: "1", WS_MAX_CONNECTIONS_PER_TOKEN: "2", WS_MAX_SUBSCRIPTIONS_PER_TOKEN: "3" });
+    t = await startTestApp({ WS_AUTH_TIMEOUT_SECONDS: "1", WS_MAX_CONNECTIONS_PER_TOKEN: "2", MAX_SUBSCRIPTIONS_PER_TOKEN: "3" });
     const issued = await issueTokenForAccount(t.app.database.db, "ws-limits", "ADMIN");
     token = issued.token;
     accountId = issued.apiToken.accountId;
@@ -75,16 +75,16 @@ describe("WebSocket limits", () => {
   it("refuses the token's subscription over the cap with LIMIT_EXCEEDED, and takes one again once another completes", async () => {
     const s = await openAcknowledged(t.app.url, token);
     for (const id of ["1", "2", "3", "4"]) s.send({ id, type: "subscribe", payload: { query: SUBSCRIPTION } });
-    const refused = await s.message((m) => m.type === "error");
-    expect(refused.payload).toEqual([
-      { message: "too many subscriptions for this token (at most 3); complete one first", extensions: { code: "LIMIT_EXCEEDED" } },
-    ]);
+    const refused = await s.message((m) => m.type === "next");
+    expect(refused.payload).toEqual({
+      errors: [{ message: "too many subscriptions for this token (at most 3); complete one first", extensions: { code: "LIMIT_EXCEEDED" } }],
+    });
     const open = ["1", "2", "3", "4"].filter((id) => id !== refused.id);
 
     // The cap is per token, not per connection.
     const second = await openAcknowledged(t.app.url, token);
     second.send({ id: "x", type: "subscribe", payload: { query: SUBSCRIPTION } });
-    expect((await second.message((m) => m.id === "x" && m.type === "error")).payload).toMatchObject([{ extensions: { code: "LIMIT_EXCEEDED" } }]);
+    expect((await second.message((m) => m.id === "x" && m.type === "next")).payload).toMatchObject({ errors: [{ extensions: { code: "LIMIT_EXCEEDED" } }] });
 
     s.send({ id: open[0], type: "complete" });
     // A completed subscription no longer counts: the next one is accepted and gets events.
@@ -94,7 +94,7 @@ describe("WebSocket limits", () => {
       const id = `y${attempt}`;
       second.send({ id, type: "subscribe", payload: { query: SUBSCRIPTION } });
       const answer = await Promise.race([
-        second.message((m) => m.id === id && m.type === "error"),
+        second.message((m) => m.id === id && m.type === "next"),
         new Promise<null>((r) => setTimeout(() => r(null), 300)),
       ]);
       if (answer === null) {
@@ -109,6 +109,44 @@ describe("WebSocket limits", () => {
     s.socket.close();
     second.socket.close();
     await Promise.all([s.closed, second.closed]);
+  });
+
+  it("counts Server-Sent Events subscriptions against the same cap, until their request ends", async () => {
+    const sse = (signal?: AbortSignal) =>
+      fetch(`${t.app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: SUBSCRIPTION }),
+        signal,
+      });
+    const controllers = [new AbortController(), new AbortController(), new AbortController()];
+    const streams = [];
+    // Each is counted once its response has started.
+    for (const c of controllers) streams.push(await sse(c.signal));
+    expect(streams.map((r) => r.status)).toEqual([200, 200, 200]);
+    const refused = await sse();
+    expect(await refused.text()).toContain('"code":"LIMIT_EXCEEDED"');
+
+    const s = await openAcknowledged(t.app.url, token);
+    s.send({ id: "ws", type: "subscribe", payload: { query: SUBSCRIPTION } });
+    expect((await s.message((m) => m.id === "ws" && m.type === "next")).payload).toMatchObject({ errors: [{ extensions: { code: "LIMIT_EXCEEDED" } }] });
+
+    controllers[0]!.abort();
+    const deadline = Date.now() + 10_000;
+    let accepted = false;
+    for (let attempt = 0; !accepted && Date.now() < deadline; attempt++) {
+      const id = `after-abort-${attempt}`;
+      s.send({ id, type: "subscribe", payload: { query: SUBSCRIPTION } });
+      const answer = await Promise.race([
+        s.message((m) => m.id === id && m.type === "next"),
+        new Promise<null>((r) => setTimeout(() => r(null), 300)),
+      ]);
+      accepted = answer === null;
+    }
+    expect(accepted).toBe(true);
+    for (const c of controllers) c.abort();
+    s.socket.close();
+    await s.closed;
   });
 
   it("refuses the token's connection over the cap (4429) and takes one again once another closes", async () => {

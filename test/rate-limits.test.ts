@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../src/rate-limiter";
-import { TokenHoldings } from "../src/graphql/token-holdings";
+import { PerTokenCount } from "../src/graphql/per-token-count";
 import { startTestApp, type TestApp } from "./support/app";
 import { openRawSocket } from "./support/raw-ws";
 
@@ -36,19 +36,17 @@ describe("rate limiter", () => {
   });
 });
 
-describe("token holdings", () => {
-  it("caps connections and subscriptions per token and forgets tokens holding nothing", () => {
-    const holdings = new TokenHoldings({ connections: 2, subscriptions: 1 });
-    expect([holdings.addConnection("t"), holdings.addConnection("t"), holdings.addConnection("t")]).toEqual([true, true, false]);
-    expect(holdings.addConnection("u")).toBe(true);
-    expect([holdings.addSubscription("t"), holdings.addSubscription("t")]).toEqual([true, false]);
-    holdings.removeSubscription("t");
-    expect(holdings.addSubscription("t")).toBe(true);
-    holdings.removeSubscription("t");
-    holdings.removeConnection("t");
-    holdings.removeConnection("t");
-    holdings.removeConnection("u");
-    expect(holdings.tokens).toBe(0);
+describe("per-token count", () => {
+  it("caps each token on its own and forgets tokens holding nothing", () => {
+    const count = new PerTokenCount(2);
+    expect([count.tryAdd("t"), count.tryAdd("t"), count.tryAdd("t")]).toEqual([true, true, false]);
+    expect(count.tryAdd("u")).toBe(true);
+    count.remove("t");
+    expect([count.held("t"), count.tryAdd("t"), count.tryAdd("t")]).toEqual([1, true, false]);
+    count.remove("t");
+    count.remove("t");
+    count.remove("u");
+    expect(count.tokens).toBe(0);
   });
 });
 

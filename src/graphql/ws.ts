@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { getOperationAST, GraphQLError, type ExecutionArgs } from "graphql";
+import { GraphQLError, type ExecutionArgs } from "graphql";
 import type { Context } from "graphql-ws";
 import { useServer, type Extra } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -10,7 +10,7 @@ import type { Logger } from "../logger";
 import { newRequestId, withRequestId } from "../request-id";
 import type { AuthGuard } from "./auth-guard";
 import type { GraphQLContext } from "./context";
-import { TokenHoldings } from "./token-holdings";
+import { PerTokenCount } from "./per-token-count";
 import { GRAPHQL_PATH, isGraphQLErrorLike, type GraphQLServer } from "./yoga";
 
 /** Close codes a client sees, each with a reason naming the limit. */
@@ -37,12 +37,11 @@ interface EnvelopedRoot {
   requestId: string;
 }
 
-/** What one connection holds, released when it closes. */
+/** What one connection holds, released when it closes (its subscriptions end with it). */
 interface Connection {
+  /** The token the connection counts against, once it has one. */
   tokenId: string | null;
   authTimer: NodeJS.Timeout | null;
-  /** Open subscriptions by operation id, with the token each counts against. */
-  subscriptions: Map<string, string>;
 }
 
 type WsContext = Context<Record<string, unknown> | undefined, Extra>;
@@ -67,31 +66,27 @@ function withoutHttp(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions });
 }
 
-const codeOf = (error: LivesnapError) => new GraphQLError(error.message, { extensions: { code: error.code } });
-
 /**
  * graphql-ws on the HTTP server's port and path, run through yoga's envelop so that context,
  * auth, limits and error masking are the same as over HTTP. A connection whose params carry an
  * invalid token is refused (4403); each operation authenticates again, with the connection's
  * token or one in its `extensions.headers` (GraphiQL's way), so a revoked token cannot start one.
  * A connection without a valid token is closed (4401) unless an authenticated operation starts
- * within `wsAuthTimeoutMs`; a token holds a bounded number of connections and subscriptions; a
- * message over the body limit closes the socket (1009) before it is buffered whole.
+ * within `wsAuthTimeoutMs`; a token holds a bounded number of connections (subscriptions are
+ * capped in yoga, for Server-Sent Events too); a message over the body limit closes the socket
+ * (1009) before it is buffered whole.
  */
 export function attachGraphQLWebSocket(deps: {
   server: Server;
   yoga: GraphQLServer;
   auth: AuthGuard;
   logger: Logger;
-  limits: Pick<Limits, "wsAuthTimeoutMs" | "wsMaxConnectionsPerToken" | "wsMaxSubscriptionsPerToken">;
+  limits: Pick<Limits, "wsAuthTimeoutMs" | "wsMaxConnectionsPerToken">;
 }) {
   const log = deps.logger.child({ module: "graphql-ws" });
   const { limits } = deps;
   const wss = new WebSocketServer({ server: deps.server, path: GRAPHQL_PATH, maxPayload: MAX_GRAPHQL_BODY_BYTES });
-  const holdings = new TokenHoldings({
-    connections: limits.wsMaxConnectionsPerToken,
-    subscriptions: limits.wsMaxSubscriptionsPerToken,
-  });
+  const connectionsPerToken = new PerTokenCount(limits.wsMaxConnectionsPerToken);
   const connections = new WeakMap<WsContext, Connection>();
   const close = (ctx: WsContext, code: number, reason: string) => ctx.extra.socket.close(code, reason);
   const tooManyConnections = `too many connections for this token (at most ${limits.wsMaxConnectionsPerToken})`;
@@ -101,7 +96,7 @@ export function attachGraphQLWebSocket(deps: {
     if (connection.authTimer) clearTimeout(connection.authTimer);
     connection.authTimer = null;
     if (connection.tokenId !== null) return true;
-    if (!holdings.addConnection(tokenId)) return false;
+    if (!connectionsPerToken.tryAdd(tokenId)) return false;
     connection.tokenId = tokenId;
     return true;
   }
@@ -109,9 +104,7 @@ export function attachGraphQLWebSocket(deps: {
   function release(connection: Connection) {
     if (connection.authTimer) clearTimeout(connection.authTimer);
     connection.authTimer = null;
-    for (const tokenId of connection.subscriptions.values()) holdings.removeSubscription(tokenId);
-    connection.subscriptions.clear();
-    if (connection.tokenId !== null) holdings.removeConnection(connection.tokenId);
+    if (connection.tokenId !== null) connectionsPerToken.remove(connection.tokenId);
     connection.tokenId = null;
   }
 
@@ -130,7 +123,7 @@ export function attachGraphQLWebSocket(deps: {
         return (typeof iterable?.[Symbol.asyncIterator] === "function" ? withinRequest(root.requestId, iterable) : result) as never;
       },
       onConnect: async (ctx) => {
-        const connection: Connection = { tokenId: null, authTimer: null, subscriptions: new Map() };
+        const connection: Connection = { tokenId: null, authTimer: null };
         connections.set(ctx, connection);
         const value = authorizationIn(ctx.connectionParams);
         // Without a token the connection may still carry per-operation tokens, as GraphiQL sends them.
@@ -183,24 +176,9 @@ export function attachGraphQLWebSocket(deps: {
             return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } })];
           }
           const viewer = contextValue.viewer;
-          if (viewer) {
-            if (!attribute(connection, viewer.tokenId)) {
-              close(ctx, WS_CLOSE.tooMany, tooManyConnections);
-              return [codeOf(new LivesnapError("LIMIT_EXCEEDED", tooManyConnections))];
-            }
-            if (getOperationAST(document, payload.operationName)?.operation === "subscription") {
-              if (!holdings.addSubscription(viewer.tokenId)) {
-                return [
-                  codeOf(
-                    new LivesnapError(
-                      "LIMIT_EXCEEDED",
-                      `too many subscriptions for this token (at most ${limits.wsMaxSubscriptionsPerToken}); complete one first`,
-                    ),
-                  ),
-                ];
-              }
-              connection.subscriptions.set(id, viewer.tokenId);
-            }
+          if (viewer && !attribute(connection, viewer.tokenId)) {
+            close(ctx, WS_CLOSE.tooMany, tooManyConnections);
+            return [new GraphQLError(tooManyConnections, { extensions: { code: "LIMIT_EXCEEDED" } })];
           }
           return {
             schema,
@@ -211,14 +189,6 @@ export function attachGraphQLWebSocket(deps: {
             rootValue: { execute, subscribe, requestId },
           };
         });
-      },
-      onComplete: (ctx, id) => {
-        const connection = connections.get(ctx);
-        const tokenId = connection?.subscriptions.get(id);
-        if (connection && tokenId !== undefined) {
-          connection.subscriptions.delete(id);
-          holdings.removeSubscription(tokenId);
-        }
       },
       onClose: (ctx) => {
         const connection = connections.get(ctx);
@@ -234,8 +204,6 @@ export function attachGraphQLWebSocket(deps: {
     socket.on("error", (err) => log.debug({ reason: err.message }, "WebSocket closed on a protocol error"));
   });
   return {
-    /** What each token holds now, for tests and diagnostics. */
-    holdings,
     async close() {
       await disposable.dispose();
       for (const client of wss.clients) client.terminate();

@@ -12,6 +12,7 @@ import { corsPolicy } from "./cors-policy";
 import type { GraphQLContext, GraphQLServices } from "./context";
 import { createLoaders } from "./loaders";
 import { schema } from "./schema";
+import { useSubscriptionCap } from "./use-subscription-cap";
 import { useSubscriptionLoaders } from "./use-subscription-loaders";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -80,6 +81,8 @@ export function createGraphQLServer(deps: {
   services: GraphQLServices;
   logger: Logger;
   auth: AuthGuard;
+  /** Open subscriptions one token may hold (WebSocket and Server-Sent Events together). */
+  maxSubscriptionsPerToken: number;
   /** Exact origins allowed to call cross-origin; none by default. */
   corsOrigins?: readonly string[];
 }): GraphQLServer {
@@ -139,6 +142,7 @@ export function createGraphQLServer(deps: {
         blockFieldSuggestion: { enabled: false },
       }),
       useSubscriptionLoaders({ db: deps.db, services: deps.services }),
+      useSubscriptionCap({ maxPerToken: deps.maxSubscriptionsPerToken }),
     ],
   });
 }

@@ -49,6 +49,7 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
     db: handle.db,
     logger: silentLogger(),
     auth: createAuthGuard(handle.db, loadConfig({}).limits),
+    maxSubscriptionsPerToken: loadConfig({}).limits.maxSubscriptionsPerToken,
     services: {
       bus,
       signSnapshotUrl: async () => {
