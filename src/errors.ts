@@ -8,8 +8,7 @@ export type ErrorCode =
   | "CONFLICT"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
-  | "RATE_LIMITED"
-  | "LIMIT_EXCEEDED";
+  | "RATE_LIMITED";
 
 export class LivesnapError extends Error {
   constructor(
@@ -42,5 +41,3 @@ export class RateLimitedError extends LivesnapError {
 
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new RateLimitedError(`${message}; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
-/** A cap on what one token may hold at once (connections, subscriptions). */
-export const limitExceeded = (message: string) => new LivesnapError("LIMIT_EXCEEDED", message);

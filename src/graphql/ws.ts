@@ -23,6 +23,7 @@ export const WS_CLOSE = {
   tooMany: 4429,
   /** A message over the size limit (ws's own code). */
   messageTooBig: 1009,
+  internalError: 1011,
 } as const;
 
 /** The authorization value of connection params or of an operation's extensions.headers. */
@@ -139,8 +140,12 @@ export function attachGraphQLWebSocket(deps: {
           if (viewer && attribute(connection, viewer.tokenId)) return true;
           if (viewer) close(ctx, WS_CLOSE.tooMany, tooManyConnections);
         } catch (error) {
+          if (!(error instanceof LivesnapError)) {
+            log.error({ err: error }, "could not authenticate a WebSocket connection");
+            close(ctx, WS_CLOSE.internalError, "internal error");
+            return false;
+          }
           if (error instanceof RateLimitedError) close(ctx, WS_CLOSE.tooMany, error.message);
-          else if (!(error instanceof LivesnapError)) throw error;
           log.debug({ code: error.code }, "WebSocket connection refused");
         }
         return false;
@@ -172,8 +177,8 @@ export function attachGraphQLWebSocket(deps: {
           } catch (error) {
             // e.g. the token was revoked after the connection was made; yoga has already masked it
             if (isGraphQLErrorLike(error)) return [withoutHttp(error)];
-            log.error({ err: error }, "could not build the context of a WebSocket operation");
-            return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } })];
+            log.error({ err: error, requestId }, "could not build the context of a WebSocket operation");
+            return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })];
           }
           const viewer = contextValue.viewer;
           if (viewer && !attribute(connection, viewer.tokenId)) {

@@ -1,9 +1,9 @@
+import type { IncomingMessage } from "node:http";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
 import type { Database } from "../db/client";
-import type { IncomingMessage } from "node:http";
 import { LivesnapError, RateLimitedError } from "../errors";
 import type { Logger } from "../logger";
 import { currentRequestId } from "../request-id";
