@@ -106,11 +106,9 @@ const DRAIN_LIMIT_MS = 5_000;
 
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number) {
   const body = `request body is larger than ${maxBytes} bytes; at most ${maxBytes} are accepted\n`;
-  res.writeHead(413, {
-    "content-type": "text/plain; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-    connection: "close",
-  });
+  // No "Connection: close": node would then reset the socket while the client is still sending,
+  // and the client might never read the 413. The rest is read and dropped, within bounds.
+  res.writeHead(413, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
   let drained = 0;
   const stop = () => req.socket.destroy();
