@@ -72,8 +72,8 @@ describe("configuration", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.map((p) => p.split(":")[0]);
     expect(problems.sort()).toEqual([
-      "AUTH_FAILURE_BURST", "CORS_ORIGINS", "FS_BUCKETS", "METRICS_PORT", "METRICS_TOKEN", "RATE_LIMIT_REQUESTS_PER_MINUTE",
-      "WS_AUTH_TIMEOUT_SECONDS", "WS_MAX_CONNECTIONS_PER_TOKEN", "MAX_SUBSCRIPTIONS_PER_TOKEN",
+      "AUTH_FAILURE_BURST", "CORS_ORIGINS", "FS_BUCKETS", "MAX_SUBSCRIPTIONS_PER_TOKEN", "METRICS_PORT", "METRICS_TOKEN",
+      "RATE_LIMIT_REQUESTS_PER_MINUTE", "WS_AUTH_TIMEOUT_SECONDS", "WS_MAX_CONNECTIONS_PER_TOKEN",
     ]);
   });
 });
