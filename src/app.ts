@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { assertFfmpegAvailable } from "./capture/ffmpeg-check";
@@ -12,7 +13,9 @@ import { createInProcessEventBus } from "./events/in-process-bus";
 import type { EventBus } from "./events/event-bus";
 import { attachGraphQLWebSocket } from "./graphql/ws";
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from "./graphql/yoga";
-import { bodyLimit, createHttpServer, healthRoutes, MAX_GRAPHQL_BODY_BYTES, type Route } from "./http-server";
+import { createAuthGuard } from "./graphql/auth-guard";
+import { createHttpServer, healthRoutes, limitedBodyRoute, MAX_GRAPHQL_BODY_BYTES, type Route } from "./http-server";
+import { metricsExposure } from "./metrics-exposure";
 import { createEmbeddedRtmpServer, type EmbeddedRtmpServer } from "./ingest/embedded-rtmp";
 import { createHookHandler } from "./ingest/hooks";
 import type { Logger } from "./logger";
@@ -49,6 +52,27 @@ export interface App {
   readonly metrics: MetricsRegistry;
   /** The capture engine, for inspection (which ffmpeg runs for which stream). */
   readonly engine: InspectableCaptureEngine;
+  /** Base URL of the listener of its own that serves /metrics, when METRICS_PORT is set. */
+  readonly metricsUrl: string | null;
+}
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address() as AddressInfo;
+      const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolve(`http://${shown}:${address.port}`);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 /** Ready while both the database and the object store answer; the error names the one that does not. */
@@ -66,7 +90,7 @@ export function createApp(config: Config, options: AppOptions): App {
   let store: ObjectStore | undefined;
   let liveCapture: LiveCapture | undefined;
   let rtmp: EmbeddedRtmpServer | undefined;
-  let ws: { close(): Promise<void> } | undefined;
+  let ws: ReturnType<typeof attachGraphQLWebSocket> | undefined;
   let engine: InspectableCaptureEngine | undefined;
   let baseUrl = "";
   const stops: (() => Promise<void>)[] = [];
@@ -93,6 +117,12 @@ export function createApp(config: Config, options: AppOptions): App {
   metrics.gauge("livesnap_captured_streams", "Live streams being captured now.", () => engine?.active().length ?? 0);
   const publishRefusals = metrics.counter("livesnap_publish_refusals_total", "Publishes refused, by ingest source and reason.");
 
+  const rateLimited = metrics.counter("livesnap_rate_limited_total", "Requests refused by a rate limit, by reason.");
+  const exposure = metricsExposure(config.metrics, config.host);
+  const metricsServer =
+    exposure.on === "own-listener" ? createHttpServer([metricsRoute(metrics, { token: exposure.token })], logger) : null;
+  let metricsUrl: string | null = null;
+
   const objectRoute: Route = (req, res) =>
     store && "handleObjectRequest" in store
       ? (store as ReturnType<typeof createFsObjectStore>).handleObjectRequest(req, res)
@@ -102,13 +132,14 @@ export function createApp(config: Config, options: AppOptions): App {
     [
       // Ready only once start() has finished: the listener opens before GraphQL, hooks and ingest exist.
       healthRoutes(() => (database && store && started ? readiness(database, store) : Promise.reject(new Error("not started"))), logger),
-      bodyLimit(GRAPHQL_PATH, MAX_GRAPHQL_BODY_BYTES),
-      (req, res) => {
-        if (!yoga || !(req.url ?? "").startsWith(GRAPHQL_PATH)) return false;
-        return yoga.handle(req, res).then(() => true);
-      },
+      // Every request yoga is handed, however its path is spelled, goes through the body limit.
+      limitedBodyRoute(
+        (req) => yoga !== undefined && (req.url ?? "").startsWith(GRAPHQL_PATH),
+        MAX_GRAPHQL_BODY_BYTES,
+        (req, res) => yoga!.handle(req, res),
+      ),
       objectRoute,
-      metricsRoute(metrics),
+      exposure.on === "main-listener" ? metricsRoute(metrics, { token: exposure.token }) : () => false,
       async (req, res) => {
         for (const route of lateRoutes) if (await route(req, res)) return true;
         return false;
@@ -166,6 +197,9 @@ export function createApp(config: Config, options: AppOptions): App {
     get engine() {
       return need(engine, "the capture engine");
     },
+    get metricsUrl() {
+      return metricsUrl;
+    },
 
     async start() {
       const version = await assertFfmpegAvailable(config.ffmpegPath);
@@ -198,17 +232,29 @@ export function createApp(config: Config, options: AppOptions): App {
       store = await openStore();
       stops.unshift(() => store!.close());
 
+      if (metricsServer && exposure.on === "own-listener") {
+        metricsUrl = await listen(metricsServer, exposure.port, exposure.host);
+        stops.unshift(() => closeServer(metricsServer));
+      } else if (exposure.on === "nowhere") {
+        logger.warn("/metrics is not served: HOST is not loopback; set METRICS_TOKEN or METRICS_PORT to serve it");
+      }
+
       const ttl = config.signedUrlTtlSeconds;
+      const auth = createAuthGuard(db, config.limits, (reason) => rateLimited.inc({ reason }));
       yoga = createGraphQLServer({
         db,
         logger,
+        auth,
+        maxSubscriptionsPerToken: config.limits.maxSubscriptionsPerToken,
+        corsOrigins: config.corsOrigins,
         services: {
           bus,
           signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl),
           pushUrlBase: () => config.pushUrlBase ?? defaultPushUrlBase(rtmp ? rtmp.port : null),
+          allowedBuckets: store.driver === "fs" ? config.fsBuckets : undefined,
         },
       });
-      ws = attachGraphQLWebSocket({ server, yoga, db, logger });
+      ws = attachGraphQLWebSocket({ server, yoga, auth, logger, limits: config.limits });
       stops.unshift(() => ws!.close());
       stops.unshift(() => bus.close());
 

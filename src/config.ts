@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { INSTANCE_ID_RULE, isValidInstanceId } from "./domain/workers";
+import { FS_DEFAULT_BUCKET } from "./storage/fs-store";
+import { isValidBucketName } from "./storage/object-names";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -15,9 +17,31 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 
-const wholeNumber = (fallback: number, min: number, max: number, unit: string) => {
-  const problem = `must be a whole number of ${unit} from ${min} to ${max}`;
-  return z.coerce.number({ error: problem }).int(problem).min(min, problem).max(max, problem).default(fallback);
+/** A whole number in [min, max]; `unit` names what it counts in the error ("seconds", "bytes"). */
+const integerIn = (min: number, max: number, unit?: string) => {
+  const problem = `must be a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}`;
+  return z.coerce.number({ error: problem }).int(problem).min(min, problem).max(max, problem);
+};
+const positiveNumber = (what: string, max: number) =>
+  z.coerce
+    .number({ error: `must be ${what} above 0, at most ${max}` })
+    .positive(`must be ${what} above 0, at most ${max}`)
+    .max(max, `must be ${what} above 0, at most ${max}`);
+const unsetWhenBlank = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const list = (v: string) =>
+  v
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+const isOrigin = (v: string) => {
+  try {
+    const url = new URL(v);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === v.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
 };
 
 const pullUrl = z
@@ -68,19 +92,44 @@ const envSchema = z
       "must be rtmp://host[:port] or rtmps://host[:port], {domain} standing for the push domain",
     ),
     INSTANCE_ID: optionalString.refine((v) => v === undefined || isValidInstanceId(v), `must be ${INSTANCE_ID_RULE}`),
-    RTMP_HANDSHAKE_TIMEOUT_SECONDS: wholeNumber(10, 1, 3600, "seconds"),
-    RTMP_PUBLISH_TIMEOUT_SECONDS: wholeNumber(30, 1, 3600, "seconds"),
-    RTMP_IDLE_TIMEOUT_SECONDS: wholeNumber(20, 1, 3600, "seconds"),
-    RTMP_MAX_CONNECTIONS: wholeNumber(1000, 1, 100_000, "connections"),
-    RTMP_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(100, 1, 100_000, "connections"),
-    RTMP_MAX_CHUNK_SIZE: wholeNumber(1_048_576, 128, 16_777_215, "bytes"),
-    RTMP_MAX_MESSAGE_BYTES: wholeNumber(8_388_608, 65_536, 16_777_215, "bytes"),
+    RTMP_HANDSHAKE_TIMEOUT_SECONDS: integerIn(1, 3600, "seconds").default(10),
+    RTMP_PUBLISH_TIMEOUT_SECONDS: integerIn(1, 3600, "seconds").default(30),
+    RTMP_IDLE_TIMEOUT_SECONDS: integerIn(1, 3600, "seconds").default(20),
+    RTMP_MAX_CONNECTIONS: integerIn(1, 100_000, "connections").default(1000),
+    RTMP_MAX_CONNECTIONS_PER_ADDRESS: integerIn(1, 100_000, "connections").default(100),
+    RTMP_MAX_CHUNK_SIZE: integerIn(128, 16_777_215, "bytes").default(1_048_576),
+    RTMP_MAX_MESSAGE_BYTES: integerIn(65_536, 16_777_215, "bytes").default(8_388_608),
+    WS_AUTH_TIMEOUT_SECONDS: positiveNumber("a number of seconds", 3600).default(10),
+    WS_MAX_CONNECTIONS_PER_TOKEN: integerIn(1, 1_000_000).default(100),
+    MAX_SUBSCRIPTIONS_PER_TOKEN: integerIn(1, 1_000_000).default(1000),
+    AUTH_FAILURE_BURST: integerIn(1, 1_000_000).default(20),
+    AUTH_FAILURES_PER_MINUTE: positiveNumber("a number of failures per minute", 1_000_000).default(10),
+    RATE_LIMIT_REQUESTS_PER_MINUTE: unsetWhenBlank(positiveNumber("a number of requests per minute", 1_000_000_000)),
+    RATE_LIMIT_BURST: unsetWhenBlank(integerIn(1, 1_000_000_000)),
+    CORS_ORIGINS: optionalString.refine(
+      (v) => v === undefined || list(v).every(isOrigin),
+      "must be a comma-separated list of origins such as https://console.example.com (scheme, host, optional port; no path)",
+    ),
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
+    METRICS_HOST: optionalString,
+    METRICS_PORT: unsetWhenBlank(integerIn(0, 65535)),
+    FS_BUCKETS: z
+      .string()
+      .default(FS_DEFAULT_BUCKET)
+      .refine(
+        (v) => list(v).length > 0 && list(v).every(isValidBucketName),
+        "must be a comma-separated list of bucket names (3..63 of a-z, 0-9, '.', '-')",
+      ),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
 function crossChecks(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET?.trim()) problems.push("S3_BUCKET: is required when STORAGE_DRIVER=s3");
+  if (env.METRICS_HOST?.trim() && !env.METRICS_PORT?.trim()) problems.push("METRICS_PORT: is required when METRICS_HOST is set");
+  if (env.RATE_LIMIT_BURST?.trim() && !env.RATE_LIMIT_REQUESTS_PER_MINUTE?.trim()) {
+    problems.push("RATE_LIMIT_REQUESTS_PER_MINUTE: is required when RATE_LIMIT_BURST is set");
+  }
   return problems;
 }
 
@@ -124,6 +173,33 @@ export interface Config {
     maxChunkSize: number;
     maxMessageBytes: number;
   };
+  limits: Limits;
+  /** Exact origins (scheme://host[:port]) other than livesnap's own allowed to call the API. */
+  corsOrigins: string[];
+  /**
+   * How /metrics is served: only with this bearer token, or only on its own listener; with
+   * neither, on the main listener when that is loopback and not at all otherwise.
+   */
+  metrics: { token: string | undefined; listener: { host: string; port: number } | undefined };
+  /** Buckets a template may name on the fs store; the s3 store takes any valid name. */
+  fsBuckets: string[];
+}
+
+/** What one client may hold or do; none of these is reached by a well-behaved client. */
+export interface Limits {
+  /** A WebSocket with no valid token is closed when no authenticated operation starts in this time. */
+  wsAuthTimeoutMs: number;
+  wsMaxConnectionsPerToken: number;
+  maxSubscriptionsPerToken: number;
+  /** Failed authentications one client address may make at once, then how fast they refill. */
+  authFailures: RateLimit;
+  /** Requests per token; undefined: not limited. */
+  tokenRequests: RateLimit | undefined;
+}
+
+export interface RateLimit {
+  burst: number;
+  perMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -179,5 +255,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxChunkSize: e.RTMP_MAX_CHUNK_SIZE,
       maxMessageBytes: e.RTMP_MAX_MESSAGE_BYTES,
     },
+    limits: {
+      wsAuthTimeoutMs: Math.round(e.WS_AUTH_TIMEOUT_SECONDS * 1000),
+      wsMaxConnectionsPerToken: e.WS_MAX_CONNECTIONS_PER_TOKEN,
+      maxSubscriptionsPerToken: e.MAX_SUBSCRIPTIONS_PER_TOKEN,
+      authFailures: { burst: e.AUTH_FAILURE_BURST, perMinute: e.AUTH_FAILURES_PER_MINUTE },
+      tokenRequests:
+        e.RATE_LIMIT_REQUESTS_PER_MINUTE === undefined
+          ? undefined
+          : {
+              perMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE,
+              burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.RATE_LIMIT_REQUESTS_PER_MINUTE)),
+            },
+    },
+    corsOrigins: e.CORS_ORIGINS === undefined ? [] : list(e.CORS_ORIGINS).map((o) => new URL(o).origin),
+    metrics: {
+      token: e.METRICS_TOKEN,
+      listener: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
+    },
+    fsBuckets: list(e.FS_BUCKETS),
   };
 }

@@ -2,7 +2,13 @@
  * Errors thrown on purpose by domain code. The GraphQL layer turns them into GraphQL errors
  * with `extensions.code`; anything else is masked.
  */
-export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "UNAUTHENTICATED" | "FORBIDDEN";
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "RATE_LIMITED";
 
 export class LivesnapError extends Error {
   constructor(
@@ -21,3 +27,17 @@ export const conflict = (message: string, field?: string) => new LivesnapError("
 export const unauthenticated = (message = "a valid API token is required") =>
   new LivesnapError("UNAUTHENTICATED", message);
 export const forbidden = (message: string) => new LivesnapError("FORBIDDEN", message);
+
+/** Too many requests or failed authentications: answered with HTTP 429 and Retry-After. */
+export class RateLimitedError extends LivesnapError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("RATE_LIMITED", message);
+    this.name = "RateLimitedError";
+  }
+}
+
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new RateLimitedError(`${message}; retry in ${retryAfterSeconds} s`, retryAfterSeconds);

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Route } from "./http-server";
 import { pathOf } from "./http-server";
 
@@ -91,12 +92,23 @@ function renderLabels(labels: Labels): string {
   return `{${entries.map(([k, v]) => `${k}="${escape(v)}"`).join(",")}}`;
 }
 
-/** GET /metrics in the Prometheus text format: what an operator watches to see capture is healthy. */
-export function metricsRoute(registry: MetricsRegistry): Route {
+/**
+ * GET /metrics in the Prometheus text format: what an operator watches to see capture is healthy.
+ * With a token, only `Authorization: Bearer <token>` gets them; anything else is 401.
+ */
+export function metricsRoute(registry: MetricsRegistry, options: { token?: string | undefined } = {}): Route {
+  const expected = options.token === undefined ? null : digest(`Bearer ${options.token}`);
   return (req, res) => {
     if (pathOf(req) !== "/metrics" || req.method !== "GET") return false;
+    if (expected && !timingSafeEqual(expected, digest(req.headers.authorization ?? ""))) {
+      res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": 'Bearer realm="metrics"' });
+      res.end("metrics need Authorization: Bearer <METRICS_TOKEN>\n");
+      return true;
+    }
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     res.end(registry.render());
     return true;
   };
 }
+
+const digest = (value: string) => createHash("sha256").update(value).digest();

@@ -34,6 +34,50 @@ describe("configuration", () => {
     const problems = (error as ConfigError).problems.map((p) => p.split(":")[0]);
     expect(problems.sort()).toEqual(["BOOTSTRAP_ADMIN_TOKEN", "DATABASE_URL", "LOG_LEVEL", "PORT", "S3_BUCKET", "SIGNED_URL_TTL_SECONDS"]);
   });
+
+  it("reads the limits, CORS, metrics and bucket settings, with defaults no real client reaches", () => {
+    const defaults = loadConfig({});
+    expect(defaults.limits).toEqual({
+      wsAuthTimeoutMs: 10_000, wsMaxConnectionsPerToken: 100, maxSubscriptionsPerToken: 1000,
+      authFailures: { burst: 20, perMinute: 10 }, tokenRequests: undefined,
+    });
+    expect(defaults.corsOrigins).toEqual([]);
+    expect(defaults.metrics).toEqual({ token: undefined, listener: undefined });
+    expect(defaults.fsBuckets).toEqual(["livesnap"]);
+
+    const set = loadConfig({
+      HOST: "0.0.0.0", WS_AUTH_TIMEOUT_SECONDS: "0.5", WS_MAX_CONNECTIONS_PER_TOKEN: "3", MAX_SUBSCRIPTIONS_PER_TOKEN: "7",
+      AUTH_FAILURE_BURST: "4", AUTH_FAILURES_PER_MINUTE: "2", RATE_LIMIT_REQUESTS_PER_MINUTE: "600",
+      CORS_ORIGINS: "https://console.example.com, http://localhost:5173/", METRICS_TOKEN: "metrics-token-0123456789",
+      METRICS_PORT: "9464", FS_BUCKETS: "livesnap,archive",
+    });
+    expect(set.limits).toEqual({
+      wsAuthTimeoutMs: 500, wsMaxConnectionsPerToken: 3, maxSubscriptionsPerToken: 7,
+      authFailures: { burst: 4, perMinute: 2 }, tokenRequests: { perMinute: 600, burst: 600 },
+    });
+    expect(set.corsOrigins).toEqual(["https://console.example.com", "http://localhost:5173"]);
+    expect(set.metrics).toEqual({ token: "metrics-token-0123456789", listener: { host: "0.0.0.0", port: 9464 } });
+    expect(set.fsBuckets).toEqual(["livesnap", "archive"]);
+  });
+
+  it("reports every bad limit, origin, metrics or bucket setting together", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        WS_AUTH_TIMEOUT_SECONDS: "0", WS_MAX_CONNECTIONS_PER_TOKEN: "1.5", MAX_SUBSCRIPTIONS_PER_TOKEN: "none",
+        AUTH_FAILURE_BURST: "0", RATE_LIMIT_BURST: "5", CORS_ORIGINS: "https://ok.example,https://bad.example/path",
+        METRICS_TOKEN: "short", METRICS_HOST: "127.0.0.1", FS_BUCKETS: "livesnap,Bad_Bucket",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.split(":")[0]);
+    expect(problems.sort()).toEqual([
+      "AUTH_FAILURE_BURST", "CORS_ORIGINS", "FS_BUCKETS", "MAX_SUBSCRIPTIONS_PER_TOKEN", "METRICS_PORT", "METRICS_TOKEN",
+      "RATE_LIMIT_REQUESTS_PER_MINUTE", "WS_AUTH_TIMEOUT_SECONDS", "WS_MAX_CONNECTIONS_PER_TOKEN",
+    ]);
+  });
 });
 
 describe("embedded RTMP limits", () => {

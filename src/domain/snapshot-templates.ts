@@ -76,6 +76,19 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** Where a template's images may go: on the fs store only the configured buckets. */
+export interface BucketRule {
+  /** undefined: any valid bucket name. */
+  allowedBuckets?: readonly string[] | undefined;
+}
+
+function assertBucketAllowed(bucket: string | null | undefined, rule: BucketRule): void {
+  if (bucket === null || bucket === undefined || rule.allowedBuckets === undefined) return;
+  if (!rule.allowedBuckets.includes(bucket)) {
+    throw badInput("bucket", `bucket "${bucket}" is not one of the configured buckets (${rule.allowedBuckets.join(", ")})`);
+  }
+}
+
 function nameTaken(name: string) {
   return conflict(`a snapshot template named "${name}" already exists`, "name");
 }
@@ -84,9 +97,11 @@ export async function createSnapshotTemplate(
   db: Database,
   viewer: Viewer | null,
   input: CreateTemplateInput,
+  rule: BucketRule = {},
 ): Promise<SnapshotTemplateRow> {
   const v = requireAdmin(viewer);
   const data = parse(createSchema, defined(input));
+  assertBucketAllowed(data.bucket, rule);
   try {
     const [row] = await db
       .insert(snapshotTemplatesTable)
@@ -115,10 +130,12 @@ export async function updateSnapshotTemplate(
   viewer: Viewer | null,
   id: string,
   input: UpdateTemplateInput,
+  rule: BucketRule = {},
 ): Promise<SnapshotTemplateRow> {
   const v = requireAdmin(viewer);
   await getSnapshotTemplateOrThrow(db, v, id);
   const data = parse(updateSchema, defined(input));
+  assertBucketAllowed(data.bucket, rule);
   try {
     const [row] = await db
       .update(snapshotTemplatesTable)

@@ -1,17 +1,21 @@
+import type { IncomingMessage } from "node:http";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
 import type { Database } from "../db/client";
-import { authenticate } from "../domain/api-tokens";
 import { isDatabaseUnavailable } from "../domain/pg-errors";
-import type { Viewer } from "../domain/viewer";
-import { LivesnapError, unauthenticated } from "../errors";
+import { LivesnapError, RateLimitedError } from "../errors";
 import type { Logger } from "../logger";
+import { currentRequestId } from "../request-id";
+import type { AuthGuard } from "./auth-guard";
+import { corsPolicy } from "./cors-policy";
 import type { GraphQLContext, GraphQLServices } from "./context";
 import { createLoaders } from "./loaders";
 import { schema } from "./schema";
 import { useRequestParamErrors } from "./use-request-param-errors";
+import { useSubscriptionCap } from "./use-subscription-cap";
+import { useSubscriptionLoaders } from "./use-subscription-loaders";
 import { fieldOfVariableRefusal } from "./variable-errors";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -60,18 +64,11 @@ export interface InitialContext {
   request: Request;
   /** graphql-ws connection_init payload, for operations over WebSocket. */
   connectionParams?: Record<string, unknown> | undefined;
+  /** The Node request (the upgrade request over WebSocket): where the client connects from. */
+  req?: IncomingMessage | undefined;
 }
 
 export type GraphQLServer = YogaServerInstance<InitialContext, GraphQLContext>;
-
-async function viewerFromAuthorization(db: Database, value: unknown): Promise<Viewer | null> {
-  if (value === undefined || value === null || value === "") return null;
-  const match = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
-  if (!match) throw unauthenticated('authorization must be "Bearer <token>"');
-  const viewer = await authenticate(db, match[1]!);
-  if (!viewer) throw unauthenticated("the API token is unknown or revoked");
-  return viewer;
-}
 
 export function authorizationOf(initial: InitialContext): unknown {
   return initial.connectionParams?.authorization ?? initial.connectionParams?.Authorization ?? initial.request.headers.get("authorization");
@@ -93,7 +90,27 @@ export function isGraphQLErrorLike(error: unknown): error is GraphQLError {
   return error instanceof Error && "extensions" in error && "originalError" in error;
 }
 
-export function createGraphQLServer(deps: { db: Database; services: GraphQLServices; logger: Logger }): GraphQLServer {
+/** The extensions of a deliberate error; a rate limit also sets the HTTP status and Retry-After. */
+function extensionsOf(error: LivesnapError): Record<string, unknown> {
+  const extensions: Record<string, unknown> = { code: error.code };
+  if (error.field) extensions.field = error.field;
+  if (error instanceof RateLimitedError) {
+    extensions.retryAfterSeconds = error.retryAfterSeconds;
+    extensions.http = { status: 429, headers: { "retry-after": String(error.retryAfterSeconds) } };
+  }
+  return extensions;
+}
+
+export function createGraphQLServer(deps: {
+  db: Database;
+  services: GraphQLServices;
+  logger: Logger;
+  auth: AuthGuard;
+  /** Open subscriptions one token may hold (WebSocket and Server-Sent Events together). */
+  maxSubscriptionsPerToken: number;
+  /** Exact origins allowed to call cross-origin; none by default. */
+  corsOrigins?: readonly string[];
+}): GraphQLServer {
   const log = deps.logger.child({ module: "graphql" });
   return createYoga<InitialContext, GraphQLContext>({
     schema,
@@ -103,40 +120,52 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
       debug: (...args) => log.debug(args.map(String).join(" ")),
       info: (...args) => log.info(args.map(String).join(" ")),
       warn: (...args) => log.warn(args.map(String).join(" ")),
-      error: (...args) => log.error(args.map(String).join(" ")),
+      // yoga reports here each error it masked; maskError below has already logged it, at its level.
+      error: (...args) =>
+        args.some((a) => a instanceof Error) ? log.trace("masked error passed on") : log.error(args.map(String).join(" ")),
     },
     graphiql: { title: "livesnap", subscriptionsProtocol: "WS", defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     renderGraphiQL,
+    cors: corsPolicy(deps.corsOrigins ?? []),
     context: async (initial) => ({
       db: deps.db,
-      viewer: await viewerFromAuthorization(deps.db, authorizationOf(initial)),
+      viewer: await deps.auth.viewerOf(authorizationOf(initial), initial.req?.socket.remoteAddress),
       services: deps.services,
       loaders: createLoaders(deps.db, deps.services),
     }),
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = rootCause(error);
+        const requestId = currentRequestId();
         if (isDatabaseUnavailable(original)) {
-          log.warn({ err: original }, "database unreachable during a GraphQL operation");
+          log.warn({ err: original, requestId }, "database unreachable during a GraphQL operation");
           return new GraphQLError("the database is unreachable; try again shortly", {
             nodes: isGraphQLErrorLike(error) ? error.nodes : undefined,
             path: isGraphQLErrorLike(error) ? error.path : undefined,
-            extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503 } },
+            extensions: { code: SERVICE_UNAVAILABLE, http: { status: 503 }, requestId },
           });
         }
         if (original instanceof LivesnapError) {
+          // A client's mistake, not the service's: kept quiet and without the document.
+          log.debug({ requestId, code: original.code, field: original.field, message: original.message }, "client error");
           return new GraphQLError(original.message, {
             nodes: isGraphQLErrorLike(error) ? error.nodes : undefined,
             path: isGraphQLErrorLike(error) ? error.path : undefined,
-            extensions: original.field ? { code: original.code, field: original.field } : { code: original.code },
+            extensions: extensionsOf(original),
           });
         }
         if (isGraphQLErrorLike(error) && !error.extensions.code) {
           const field = fieldOfVariableRefusal(error.message);
           if (field) return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT", field } });
         }
-        if (!isGraphQLErrorLike(original)) log.error({ err: original }, "unexpected error in a GraphQL operation");
-        return maskError(error, message, isDev);
+        const masked = maskError(error, message, isDev);
+        if (isGraphQLErrorLike(original) || masked === error) return masked;
+        log.error({ err: original, requestId }, "unexpected error in a GraphQL operation");
+        return new GraphQLError(masked.message, {
+          nodes: isGraphQLErrorLike(masked) ? masked.nodes : undefined,
+          path: isGraphQLErrorLike(masked) ? masked.path : undefined,
+          extensions: { ...(isGraphQLErrorLike(masked) ? masked.extensions : {}), requestId },
+        });
       },
     },
     plugins: [
@@ -151,6 +180,8 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
         blockFieldSuggestion: { enabled: false },
       }),
       useRequestParamErrors(),
+      useSubscriptionLoaders({ db: deps.db, services: deps.services }),
+      useSubscriptionCap({ maxPerToken: deps.maxSubscriptionsPerToken }),
     ],
   });
 }

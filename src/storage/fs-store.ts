@@ -10,6 +10,9 @@ import { signObject } from "./url-signature";
 
 export { loadOrCreateSigningKey } from "./signing-key";
 
+/** Where the fs store puts the images of templates that name no bucket. */
+export const FS_DEFAULT_BUCKET = "livesnap";
+
 export interface FsObjectStoreOptions {
   /** Objects live in `rootDir/<bucket>/<key>`. */
   rootDir: string;
@@ -30,7 +33,7 @@ export interface FsObjectStore extends ObjectStore {
 
 export function createFsObjectStore(options: FsObjectStoreOptions): FsObjectStore {
   const rootDir = resolve(options.rootDir);
-  const defaultBucket = assertBucketName(options.defaultBucket ?? "livesnap");
+  const defaultBucket = assertBucketName(options.defaultBucket ?? FS_DEFAULT_BUCKET);
   const baseUrl = parseBaseUrl(options.publicBaseUrl);
   if (options.signingKey.length < 32) throw new Error("the URL signing key must be at least 32 bytes");
   const signingKey = Buffer.from(options.signingKey);

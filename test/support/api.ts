@@ -3,6 +3,8 @@ import { print, type GraphQLFormattedError } from "graphql";
 import type { DatabaseHandle } from "../../src/db/client";
 import { ensureBootstrapToken, issueTokenForAccount } from "../../src/domain/api-tokens";
 import { createInProcessEventBus } from "../../src/events/in-process-bus";
+import { loadConfig } from "../../src/config";
+import { createAuthGuard } from "../../src/graphql/auth-guard";
 import type { GraphQLServices } from "../../src/graphql/context";
 import { createGraphQLServer, type GraphQLServer } from "../../src/graphql/yoga";
 import { silentLogger } from "../../src/logger";
@@ -46,6 +48,8 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
   const yoga = createGraphQLServer({
     db: handle.db,
     logger: silentLogger(),
+    auth: createAuthGuard(handle.db, loadConfig({}).limits),
+    maxSubscriptionsPerToken: loadConfig({}).limits.maxSubscriptionsPerToken,
     services: {
       bus,
       signSnapshotUrl: async () => {

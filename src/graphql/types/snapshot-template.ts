@@ -82,14 +82,15 @@ builder.mutationFields((t) => ({
   createSnapshotTemplate: t.field({
     type: SnapshotTemplate,
     args: { input: t.arg({ type: CreateSnapshotTemplateInput, required: true }) },
-    resolve: (_, { input }, ctx) => createSnapshotTemplate(ctx.db, ctx.viewer, input),
+    resolve: (_, { input }, ctx) =>
+      createSnapshotTemplate(ctx.db, ctx.viewer, input, { allowedBuckets: ctx.services.allowedBuckets }),
   }),
   updateSnapshotTemplate: t.field({
     type: SnapshotTemplate,
     description: "Streams already live keep the settings they were published with",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateSnapshotTemplateInput, required: true }) },
     resolve: (_, { id, input }, ctx) =>
-      updateSnapshotTemplate(ctx.db, ctx.viewer, id, input),
+      updateSnapshotTemplate(ctx.db, ctx.viewer, id, input, { allowedBuckets: ctx.services.allowedBuckets }),
   }),
   deleteSnapshotTemplate: t.id({
     description: "CONFLICT while a snapshot config uses the template",
