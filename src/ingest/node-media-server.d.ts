@@ -5,6 +5,8 @@ declare module "node-media-server/src/server/broadcast_server.js" {
     constructor(streamPath: string);
     getPublishStatus(): "publishing" | "reconnecting" | "idle";
     publisher: { id: string } | null;
+    /** Ends the publish at once (no reconnect grace), so the path is free for the next publisher. */
+    _finishPublish(): void;
   }
   export = BroadcastServer;
 }

@@ -124,6 +124,11 @@ export class RtmpConnection {
     if (this.closing) return;
     this.closing = true;
     this.clearTimers();
+    // A publish refused before its media was accepted frees its path now, not when the socket
+    // closes after the grace below: the next publisher of that stream must not find it taken.
+    if (this.role === "publisher" && !this.mediaAccepted && this.session.broadcast?.publisher === this.session) {
+      this.session.broadcast._finishPublish();
+    }
     this.socket.pause();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), REFUSAL_GRACE_MS).unref();
