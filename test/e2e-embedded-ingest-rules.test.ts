@@ -4,7 +4,7 @@ import { liveStreamsTable } from "../src/db/schema";
 import { graphql } from "./gql";
 import { httpRunner, type Run } from "./support/api";
 import { startTestApp, type TestApp } from "./support/app";
-import { createOpenDomainGroup } from "./support/domain-groups";
+import { createOpenDomainGroup } from "./support/open-domain-group";
 import { sample } from "./support/embedded-rtmp";
 import { pushTestStream, type Push } from "./support/ffmpeg-push";
 import { pushWithGstreamer } from "./support/gst-push";
@@ -46,8 +46,8 @@ describe("embedded ingest rules, end to end", () => {
     t = await startTestApp({ RTMP_PORT: String(rtmpPort), RTMP_HANDSHAKE_TIMEOUT_SECONDS: "2", RTMP_PUBLISH_TIMEOUT_SECONDS: "5" });
     alice = httpRunner(t.app.url, await t.token("alice"));
     bob = httpRunner(t.app.url, await t.token("bob"));
-    aliceSource = (await createOpenDomainGroup(t.app, alice, { pushDomain: "localhost", playDomain: "play.alice.test" })).sourceId;
-    bobSource = (await createOpenDomainGroup(t.app, bob, { pushDomain: BOB_DOMAIN, playDomain: "play.bob.test" })).sourceId;
+    aliceSource = (await createOpenDomainGroup(t.app.database.db, alice, { pushDomain: "localhost", playDomain: "play.alice.test" })).sourceId;
+    bobSource = (await createOpenDomainGroup(t.app.database.db, bob, { pushDomain: BOB_DOMAIN, playDomain: "play.bob.test" })).sourceId;
     for (const [run, domain] of [[alice, "localhost"], [bob, BOB_DOMAIN]] as const) {
       const template = (await run(CreateTemplate, {
         input: { name: "thumbs", format: "JPG", intervalSeconds: 5, width: 160, storageMode: "SEQUENCE" },

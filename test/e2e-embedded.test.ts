@@ -4,7 +4,7 @@ import { httpRunner, type Run } from "./support/api";
 import { startTestApp, type TestApp } from "./support/app";
 import { pushTestStream, type Push } from "./support/ffmpeg-push";
 import { fetchImage } from "./support/image-header";
-import { createOpenDomainGroup } from "./support/domain-groups";
+import { createOpenDomainGroup } from "./support/open-domain-group";
 import { CreateConfig, CreateTemplate } from "./support/operations";
 import { freePort } from "./support/ports";
 import { signedPushUrl } from "./support/push-url";
@@ -67,7 +67,7 @@ describe("end to end on the embedded ingest", () => {
     aliceToken = await t.token("alice");
     bobToken = await t.token("bob");
     alice = httpRunner(t.app.url, aliceToken);
-    sourceId = (await createOpenDomainGroup(t.app, alice, { pushDomain: "localhost", playDomain: "play.example.com" })).sourceId;
+    sourceId = (await createOpenDomainGroup(t.app.database.db, alice, { pushDomain: "localhost", playDomain: "play.example.com" })).sourceId;
     templates.cover = (await alice(CreateTemplate, {
       input: { name: "cover", format: "JPG", intervalSeconds: 5, width: 160, height: 120, fillMode: "PAD_BLACK", storageMode: "COVERAGE" },
     })).data!.createSnapshotTemplate.id;

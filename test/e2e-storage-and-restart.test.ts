@@ -11,7 +11,7 @@ import { pushTestStream, type Push } from "./support/ffmpeg-push";
 import { fetchImage } from "./support/image-header";
 import { startHookServer } from "./support/ingest-hook-server";
 import { startNginxRtmp } from "./support/nginx-rtmp";
-import { createOpenDomainGroup } from "./support/domain-groups";
+import { createOpenDomainGroup } from "./support/open-domain-group";
 import { CreateConfig, CreateDomainGroup, CreateTemplate } from "./support/operations";
 import { graphql } from "./gql";
 import { freePort } from "./support/ports";
@@ -53,7 +53,7 @@ describe("end to end on the s3 driver, with the store going down", () => {
     });
     token = await t.token("alice");
     const alice = httpRunner(t.app.url, token);
-    await createOpenDomainGroup(t.app, alice, { pushDomain: "localhost", playDomain: "play.example.com" });
+    await createOpenDomainGroup(t.app.database.db, alice, { pushDomain: "localhost", playDomain: "play.example.com" });
     const plain = await alice(CreateTemplate, { input: { name: "plain", format: "JPG", intervalSeconds: 5, height: 90, storageMode: "SEQUENCE" } });
     const custom = await alice(CreateTemplate, {
       input: { name: "custom", format: "JPG", intervalSeconds: 5, storageMode: "COVERAGE", bucket: "custom-bucket" },
