@@ -6,7 +6,7 @@ import { streamIsReadable } from "./capture/probe";
 import type { CaptureTunables } from "./capture/tunables";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
-import { ensureBootstrapToken } from "./domain/api-tokens";
+import { createTokenAuthenticator, ensureBootstrapToken } from "./domain/api-tokens";
 import { createInProcessEventBus } from "./events/in-process-bus";
 import type { EventBus } from "./events/event-bus";
 import { attachGraphQLWebSocket } from "./graphql/ws";
@@ -181,12 +181,15 @@ export function createApp(config: Config, options: AppOptions): App {
       stops.unshift(() => store!.close());
 
       const ttl = config.signedUrlTtlSeconds;
+      const tokens = createTokenAuthenticator(db, bus);
+      stops.unshift(async () => tokens.close());
       yoga = createGraphQLServer({
         db,
         logger,
+        tokens,
         services: { bus, signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl) },
       });
-      ws = attachGraphQLWebSocket({ server, yoga, db, logger });
+      ws = attachGraphQLWebSocket({ server, yoga, logger, tokens });
       stops.unshift(() => ws!.close());
       stops.unshift(() => bus.close());
 

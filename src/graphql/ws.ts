@@ -2,8 +2,7 @@ import type { Server } from "node:http";
 import { GraphQLError, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import type { Database } from "../db/client";
-import { authenticate } from "../domain/api-tokens";
+import type { TokenAuthenticator } from "../domain/api-tokens";
 import type { Logger } from "../logger";
 import { GRAPHQL_PATH, isGraphQLErrorLike, type GraphQLServer } from "./yoga";
 
@@ -24,7 +23,12 @@ interface EnvelopedRoot {
  * invalid token is refused (4403); each operation authenticates again, with the connection's
  * token or one in its `extensions.headers` (GraphiQL's way), so a revoked token cannot start one.
  */
-export function attachGraphQLWebSocket(deps: { server: Server; yoga: GraphQLServer; db: Database; logger: Logger }) {
+export function attachGraphQLWebSocket(deps: {
+  server: Server;
+  yoga: GraphQLServer;
+  logger: Logger;
+  tokens: TokenAuthenticator;
+}) {
   const log = deps.logger.child({ module: "graphql-ws" });
   const wss = new WebSocketServer({ server: deps.server, path: GRAPHQL_PATH });
   const disposable = useServer(
@@ -36,7 +40,7 @@ export function attachGraphQLWebSocket(deps: { server: Server; yoga: GraphQLServ
         // Without a token the connection may still carry per-operation tokens, as GraphiQL sends them.
         if (value === undefined) return true;
         const match = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
-        const viewer = match ? await authenticate(deps.db, match[1]!) : null;
+        const viewer = match ? await deps.tokens.authenticate(match[1]!) : null;
         if (!viewer) log.debug("WebSocket connection with an invalid token refused");
         return viewer !== null;
       },

@@ -3,7 +3,7 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
 import type { Database } from "../db/client";
-import { authenticate } from "../domain/api-tokens";
+import type { TokenAuthenticator } from "../domain/api-tokens";
 import type { Viewer } from "../domain/viewer";
 import { LivesnapError, unauthenticated } from "../errors";
 import type { Logger } from "../logger";
@@ -39,11 +39,11 @@ export interface InitialContext {
 
 export type GraphQLServer = YogaServerInstance<InitialContext, GraphQLContext>;
 
-async function viewerFromAuthorization(db: Database, value: unknown): Promise<Viewer | null> {
+async function viewerFromAuthorization(tokens: TokenAuthenticator, value: unknown): Promise<Viewer | null> {
   if (value === undefined || value === null || value === "") return null;
   const match = typeof value === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
   if (!match) throw unauthenticated('authorization must be "Bearer <token>"');
-  const viewer = await authenticate(db, match[1]!);
+  const viewer = await tokens.authenticate(match[1]!);
   if (!viewer) throw unauthenticated("the API token is unknown or revoked");
   return viewer;
 }
@@ -68,7 +68,12 @@ export function isGraphQLErrorLike(error: unknown): error is GraphQLError {
   return error instanceof Error && "extensions" in error && "originalError" in error;
 }
 
-export function createGraphQLServer(deps: { db: Database; services: GraphQLServices; logger: Logger }): GraphQLServer {
+export function createGraphQLServer(deps: {
+  db: Database;
+  services: GraphQLServices;
+  logger: Logger;
+  tokens: TokenAuthenticator;
+}): GraphQLServer {
   const log = deps.logger.child({ module: "graphql" });
   return createYoga<InitialContext, GraphQLContext>({
     schema,
@@ -84,7 +89,7 @@ export function createGraphQLServer(deps: { db: Database; services: GraphQLServi
     renderGraphiQL,
     context: async (initial) => ({
       db: deps.db,
-      viewer: await viewerFromAuthorization(deps.db, authorizationOf(initial)),
+      viewer: await viewerFromAuthorization(deps.tokens, authorizationOf(initial)),
       services: deps.services,
       loaders: createLoaders(deps.db, deps.services),
     }),

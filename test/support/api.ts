@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print, type GraphQLFormattedError } from "graphql";
 import type { DatabaseHandle } from "../../src/db/client";
-import { ensureBootstrapToken, issueTokenForAccount } from "../../src/domain/api-tokens";
+import { createTokenAuthenticator, ensureBootstrapToken, issueTokenForAccount } from "../../src/domain/api-tokens";
 import { createInProcessEventBus } from "../../src/events/in-process-bus";
 import type { GraphQLServices } from "../../src/graphql/context";
 import { createGraphQLServer, type GraphQLServer } from "../../src/graphql/yoga";
@@ -43,9 +43,11 @@ export interface TestApi {
 export async function createTestApi(services?: Partial<GraphQLServices>): Promise<TestApi> {
   const handle = await createTestDatabase();
   const bus = createInProcessEventBus();
+  const tokens = createTokenAuthenticator(handle.db, bus);
   const yoga = createGraphQLServer({
     db: handle.db,
     logger: silentLogger(),
+    tokens,
     services: {
       bus,
       signSnapshotUrl: async () => {
@@ -78,6 +80,7 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
       };
     },
     async close() {
+      tokens.close();
       await bus.close();
       await handle.close();
     },
