@@ -6,22 +6,35 @@ import { fileURLToPath } from "node:url";
 import { openDatabase } from "../../src/db/client";
 import { issueTokenForAccount } from "../../src/domain/api-tokens";
 import { createBenchDatabase } from "./bench-database";
+import { processCpuSeconds } from "./capture-support";
 import { startBenchProcess, stopBenchProcess } from "./bench-process";
 import { createLoadClient, summarise, type LoadCase, type Sample, type Summary } from "./effective-load";
 
 export const CONCURRENCY = 16;
 const WARMUP_SECONDS = 1.5;
-const ROUNDS = 6;
-const PHASE_SECONDS = 2.5;
+// Short phases, many rounds: on a machine shared with other jobs the load changes from one
+// second to the next, and fine interleaving spreads that over both servers alike.
+const ROUNDS = 16;
+const PHASE_SECONDS = 1;
 
 const LIVESNAP_ENTRY = fileURLToPath(new URL("./effective-server.ts", import.meta.url));
 const BARE_ENTRY = fileURLToPath(new URL("./yoga-bare-server.ts", import.meta.url));
 
+export interface ServerSummary extends Summary {
+  /** CPU time of the server process per answered request, microseconds. */
+  cpuMicros: number;
+}
+
 export interface AuthResult {
   driver: "postgres" | "pglite";
-  livesnap: Summary;
-  bare: Summary;
+  livesnap: ServerSummary;
+  bare: ServerSummary;
+  /** Throughput ratio livesnap / bare over all rounds. */
   ratio: number;
+  /** Median of the per-round throughput ratios (each round loads both servers back to back). */
+  medianRoundRatio: number;
+  /** bare's CPU per request / livesnap's: the ratio a machine with nothing else running would show. */
+  cpuRatio: number;
   /** 1-minute load average before and after measuring: the machine is shared. */
   load: [number, number];
 }
@@ -68,17 +81,32 @@ export async function runAuthBench(options: { driver: "postgres"; serverUrl: str
       await clients.livesnap.run(typename, Number.MAX_SAFE_INTEGER, WARMUP_SECONDS);
       await clients.bare.run(typename, Number.MAX_SAFE_INTEGER, WARMUP_SECONDS);
       const samples: Record<"livesnap" | "bare", Sample[]> = { livesnap: [], bare: [] };
+      const cpu = { livesnap: 0, bare: 0 };
+      const pids = { livesnap: livesnap.child.pid!, bare: bare.child.pid! };
       const loadBefore = loadavg()[0]!;
       for (let round = 0; round < ROUNDS; round++) {
         // ABBA order, so neither server always runs on a warmer or cooler machine.
         const order = round % 2 === 0 ? (["livesnap", "bare"] as const) : (["bare", "livesnap"] as const);
-        for (const which of order) samples[which].push(await clients[which].run(typename, Number.MAX_SAFE_INTEGER, PHASE_SECONDS));
+        for (const which of order) {
+          const cpuBefore = processCpuSeconds(pids[which]) ?? Number.NaN;
+          samples[which].push(await clients[which].run(typename, Number.MAX_SAFE_INTEGER, PHASE_SECONDS));
+          cpu[which] += (processCpuSeconds(pids[which]) ?? Number.NaN) - cpuBefore;
+        }
       }
-      const result = { livesnap: summarise(samples.livesnap), bare: summarise(samples.bare) };
+      const summary = (which: "livesnap" | "bare"): ServerSummary => {
+        const s = summarise(samples[which]);
+        return { ...s, cpuMicros: (cpu[which] / s.requests) * 1e6 };
+      };
+      const result = { livesnap: summary("livesnap"), bare: summary("bare") };
+      const roundRatios = samples.livesnap
+        .map((l, i) => l.requests / l.seconds / (samples.bare[i]!.requests / samples.bare[i]!.seconds))
+        .sort((a, b) => a - b);
       return {
         driver: options.driver,
         ...result,
         ratio: result.livesnap.throughput / result.bare.throughput,
+        medianRoundRatio: roundRatios[Math.floor(roundRatios.length / 2)]!,
+        cpuRatio: result.bare.cpuMicros / result.livesnap.cpuMicros,
         load: [loadBefore, loadavg()[0]!],
       };
     } finally {

@@ -18,11 +18,15 @@ const results: AuthResult[] = [];
 
 function table(rows: AuthResult[]): string {
   const num = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
-  const lines = [`${"driver".padEnd(11)}${"server".padEnd(22)}${"requests".padStart(9)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"ratio".padStart(9)}`];
+  const lines = [
+    `${"driver".padEnd(11)}${"server".padEnd(20)}${"requests".padStart(9)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"CPU µs/req".padStart(12)}`,
+  ];
   for (const r of rows) {
-    lines.push(`${r.driver.padEnd(11)}${"bare graphql-yoga".padEnd(22)}${num(r.bare.requests)}${num(r.bare.throughput)}${num(r.bare.p50, 2)}${num(r.bare.p99, 2)}`);
+    for (const [name, s] of [["bare graphql-yoga", r.bare], ["livesnap + token", r.livesnap]] as const) {
+      lines.push(`${r.driver.padEnd(11)}${name.padEnd(20)}${num(s.requests)}${num(s.throughput)}${num(s.p50, 2)}${num(s.p99, 2)}${num(s.cpuMicros).padStart(12)}`);
+    }
     lines.push(
-      `${r.driver.padEnd(11)}${"livesnap + token".padEnd(22)}${num(r.livesnap.requests)}${num(r.livesnap.throughput)}${num(r.livesnap.p50, 2)}${num(r.livesnap.p99, 2)}${num(r.ratio, 2)} ${r.ratio >= TARGET ? "meets" : "BELOW"} ${TARGET}; load ${r.load.map((l) => l.toFixed(1)).join(" -> ")}`,
+      `${r.driver.padEnd(11)}ratio ${r.ratio.toFixed(2)} (${r.ratio >= TARGET ? "meets" : "BELOW"} ${TARGET}), median of rounds ${r.medianRoundRatio.toFixed(2)}, by CPU per request ${r.cpuRatio.toFixed(2)}; load average ${r.load.map((l) => l.toFixed(1)).join(" -> ")}`,
     );
   }
   return lines.join("\n");
