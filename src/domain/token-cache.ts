@@ -27,8 +27,8 @@ export class TokenCache {
   private readonly now: () => number;
 
   constructor(private readonly options: TokenCacheOptions) {
-    if (!(options.maxEntries >= 1) || !(options.ttlMs > 0)) {
-      throw new Error(`token cache needs maxEntries >= 1 and ttlMs > 0, got ${options.maxEntries} and ${options.ttlMs}`);
+    if (!Number.isSafeInteger(options.maxEntries) || options.maxEntries < 1 || !Number.isFinite(options.ttlMs) || options.ttlMs <= 0) {
+      throw new Error(`token cache needs an integer maxEntries >= 1 and a finite ttlMs > 0, got ${options.maxEntries} and ${options.ttlMs}`);
     }
     this.now = options.now ?? Date.now;
   }
