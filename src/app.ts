@@ -20,6 +20,7 @@ import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store"
 import type { ObjectStore } from "./storage/object-store";
 import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry";
 import { MetricsRegistry, metricsRoute } from "./metrics";
+import { reuseRecentSignatures } from "./storage/recent-signatures";
 import { createS3ObjectStore } from "./storage/s3-store";
 
 export interface AppOptions {
@@ -187,7 +188,13 @@ export function createApp(config: Config, options: AppOptions): App {
         db,
         logger,
         tokens,
-        services: { bus, signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl) },
+        services: {
+          bus,
+          signSnapshotUrl: reuseRecentSignatures((bucket, key) => store!.signedGetUrl(bucket, key, ttl), {
+            maxAgeMs: 1_000,
+            maxEntries: 10_000,
+          }),
+        },
       });
       ws = attachGraphQLWebSocket({ server, yoga, logger, tokens });
       stops.unshift(() => ws!.close());
