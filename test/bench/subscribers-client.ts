@@ -1,7 +1,8 @@
 /**
  * The subscriber bench's load generator, in a process of its own: real graphql-ws clients over
- * real WebSockets, one snapshotCreated subscription per connection. Driven over IPC:
- *   { type: "open", url, tokens, perToken }  -> { opened, failed }: every connection acknowledged
+ * real WebSockets, each carrying one or more snapshotCreated subscriptions. Driven over IPC:
+ *   { type: "open", url, tokens, perToken, subscriptionsPerConnection }
+ *                                            -> { opened, failed }: every connection acknowledged
  *   { type: "count", streamName }            -> { received }: subscribers that got that event
  *   { type: "latencies", streamName }        -> { latencies }: ms from publish to arrival, one per subscriber
  *   "close"                                   -> exits once every connection is closed
@@ -11,7 +12,7 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 
 type Request =
-  | { type: "open"; url: string; tokens: string[]; perToken: number }
+  | { type: "open"; url: string; tokens: string[]; perToken: number; subscriptionsPerConnection: number }
   | { type: "count"; streamName: string }
   | { type: "latencies"; streamName: string };
 
@@ -28,7 +29,7 @@ function openFileLimit(): number {
   return !line || line[1] === "unlimited" ? Number.POSITIVE_INFINITY : Number(line[1]);
 }
 
-function openOne(url: string, token: string): Promise<boolean> {
+function openOne(url: string, token: string, subscriptions: number): Promise<boolean> {
   return new Promise((resolve) => {
     const client = createClient({
       url: `${url.replace(/^http/, "ws")}/graphql`,
@@ -43,24 +44,28 @@ function openOne(url: string, token: string): Promise<boolean> {
       },
     });
     clients.push(client);
-    client.subscribe<{ snapshotCreated: { streamName: string; capturedAt: string; url: string } }>(
-      { query: QUERY },
-      {
-        next: ({ data }) => {
-          if (!data) return;
-          const latency = Date.now() - Date.parse(data.snapshotCreated.capturedAt);
-          const list = arrivals.get(data.snapshotCreated.streamName) ?? [];
-          list.push(latency);
-          arrivals.set(data.snapshotCreated.streamName, list);
-        },
-        error: () => {},
-        complete: () => {},
-      },
-    );
+    for (let i = 0; i < subscriptions; i++) subscribeTo(client);
   });
 }
 
-async function open(url: string, tokens: string[], perToken: number) {
+function subscribeTo(client: Client) {
+  client.subscribe<{ snapshotCreated: { streamName: string; capturedAt: string; url: string } }>(
+    { query: QUERY },
+    {
+      next: ({ data }) => {
+        if (!data) return;
+        const latency = Date.now() - Date.parse(data.snapshotCreated.capturedAt);
+        const list = arrivals.get(data.snapshotCreated.streamName) ?? [];
+        list.push(latency);
+        arrivals.set(data.snapshotCreated.streamName, list);
+      },
+      error: () => {},
+      complete: () => {},
+    },
+  );
+}
+
+async function open(url: string, tokens: string[], perToken: number, subscriptions: number) {
   const wanted = tokens.length * perToken;
   // Each connection is a socket here and one on the server, plus a margin for everything else.
   if (openFileLimit() < wanted + 500) {
@@ -71,7 +76,7 @@ async function open(url: string, tokens: string[], perToken: number) {
   let failed = 0;
   const worker = async () => {
     for (let token = queue.pop(); token !== undefined; token = queue.pop()) {
-      if (await openOne(url, token)) opened++;
+      if (await openOne(url, token, subscriptions)) opened++;
       else failed++;
     }
   };
@@ -82,7 +87,7 @@ async function open(url: string, tokens: string[], perToken: number) {
 async function answer(request: Request): Promise<unknown> {
   switch (request.type) {
     case "open":
-      return open(request.url, request.tokens, request.perToken);
+      return open(request.url, request.tokens, request.perToken, request.subscriptionsPerConnection);
     case "count":
       return { received: arrivals.get(request.streamName)?.length ?? 0 };
     case "latencies":

@@ -12,9 +12,11 @@ const SERVER_ENTRY = fileURLToPath(new URL("./subscribers-server.ts", import.met
 const CLIENT_ENTRY = fileURLToPath(new URL("./subscribers-client.ts", import.meta.url));
 
 export interface SubscribersOptions {
-  /** Tokens of one account; each opens `perToken` connections with one subscription each. */
+  /** Tokens of one account; each opens `perToken` connections. */
   tokens: number;
   perToken: number;
+  /** snapshotCreated subscriptions multiplexed on each connection. */
+  subscriptionsPerConnection: number;
   /** Load generator processes the connections are spread over. */
   clientProcesses: number;
   /** Events measured one after another, each to every subscriber. */
@@ -76,7 +78,7 @@ function percentile(sorted: number[], q: number): number {
  * generator in other processes; snapshotCreated events published through the app's bus.
  */
 export async function runSubscribersBench(options: SubscribersOptions): Promise<SubscribersResult> {
-  const subscribers = options.tokens * options.perToken;
+  const subscribers = options.tokens * options.perToken * options.subscriptionsPerConnection;
   const dataDir = await mkdtemp(path.join(tmpdir(), "livesnap-bench-subs-"));
   let server: ChildProcess | undefined;
   const clients: ChildProcess[] = [];
@@ -108,12 +110,13 @@ export async function runSubscribersBench(options: SubscribersOptions): Promise<
           url: started.url,
           tokens: tokens.filter((_, t) => t % options.clientProcesses === i),
           perToken: options.perToken,
+          subscriptionsPerConnection: options.subscriptionsPerConnection,
         }),
       ),
     );
     const openSeconds = (performance.now() - openStarted) / 1000;
     const failed = opened.reduce((n, o) => n + o.failed, 0);
-    if (failed > 0) throw new Error(`${failed} of ${subscribers} connections failed to open`);
+    if (failed > 0) throw new Error(`${failed} of ${options.tokens * options.perToken} connections failed to open`);
 
     // A connection is acknowledged before its subscription is registered: probe events until
     // one reaches every subscriber, so the measured events find all of them listening.
