@@ -11,10 +11,13 @@ export function createLoaders(db: Database, services: GraphQLServices): GraphQLC
       const latest = await latestSnapshotsOf(db, ids);
       return ids.map((id) => latest.get(id) ?? null);
     }),
-    // Keyed by the row object so url and urlExpiresAt of one Snapshot come from one signature.
+    // Not cached: a subscription keeps its context, and so these loaders, for as long as it
+    // runs, and a cache held every snapshot it delivered (about 90 bytes per subscriber and
+    // event). url and urlExpiresAt of one Snapshot still come from one signature: app.ts hands
+    // out each object's signature again for a second (reuseRecentSignatures).
     signedUrl: new DataLoader(
       (rows: readonly SnapshotRow[]) => Promise.all(rows.map((r) => services.signSnapshotUrl(r.bucket, r.key))),
-      { batch: false },
+      { batch: false, cache: false },
     ),
   };
 }

@@ -36,8 +36,8 @@ export interface EventDelivery {
 export interface SubscribersResult extends SubscribersOptions {
   subscribers: number;
   openSeconds: number;
-  /** Server memory after full collections, before the first connection and with all subscribed. */
-  memory: { before: Memory; after: Memory };
+  /** Server memory after full collections: before the first connection, with all subscribed, and after the events. */
+  memory: { before: Memory; after: Memory; afterEvents: Memory };
   deliveries: EventDelivery[];
   load: [number, number];
 }
@@ -160,7 +160,8 @@ export async function runSubscribersBench(options: SubscribersOptions): Promise<
         p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? Number.NaN });
       await sleep(1_000);
     }
-    return { ...options, subscribers, openSeconds, memory: { before, after }, deliveries, load: [loadBefore, loadavg()[0]!] };
+    const afterEvents = await callServer<Memory>({ type: "memory" });
+    return { ...options, subscribers, openSeconds, memory: { before, after, afterEvents }, deliveries, load: [loadBefore, loadavg()[0]!] };
   } finally {
     for (const child of clients) await stopClient(child);
     if (server) await stopBenchProcess(server);
