@@ -7,7 +7,7 @@ import { streamIsReadable } from "./capture/probe";
 import type { CaptureTunables } from "./capture/tunables";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
-import { ensureBootstrapToken } from "./domain/api-tokens";
+import { createTokenAuthenticator, ensureBootstrapToken } from "./domain/api-tokens";
 import { defaultPushUrlBase } from "./domain/push-urls";
 import { createInProcessEventBus } from "./events/in-process-bus";
 import type { EventBus } from "./events/event-bus";
@@ -25,6 +25,7 @@ import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store"
 import type { ObjectStore } from "./storage/object-store";
 import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry";
 import { MetricsRegistry, metricsRoute } from "./metrics";
+import { reuseRecentSignatures } from "./storage/recent-signatures";
 import { createS3ObjectStore } from "./storage/s3-store";
 
 export interface AppOptions {
@@ -240,7 +241,9 @@ export function createApp(config: Config, options: AppOptions): App {
       }
 
       const ttl = config.signedUrlTtlSeconds;
-      const auth = createAuthGuard(db, config.limits, (reason) => rateLimited.inc({ reason }));
+      const tokens = createTokenAuthenticator(db, bus);
+      stops.unshift(async () => tokens.close());
+      const auth = createAuthGuard(tokens, config.limits, (reason) => rateLimited.inc({ reason }));
       yoga = createGraphQLServer({
         db,
         logger,
@@ -249,7 +252,10 @@ export function createApp(config: Config, options: AppOptions): App {
         corsOrigins: config.corsOrigins,
         services: {
           bus,
-          signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl),
+          signSnapshotUrl: reuseRecentSignatures((bucket, key) => store!.signedGetUrl(bucket, key, ttl), {
+            maxAgeMs: 1_000,
+            maxEntries: 10_000,
+          }),
           pushUrlBase: () => config.pushUrlBase ?? defaultPushUrlBase(rtmp ? rtmp.port : null),
           allowedBuckets: store.driver === "fs" ? config.fsBuckets : undefined,
         },

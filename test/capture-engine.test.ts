@@ -6,7 +6,7 @@ import type { CapturedImage } from "../src/capture/types";
 import { createLogger, silentLogger } from "../src/logger";
 import { pushTestStream, type PushOptions } from "./support/ffmpeg-push";
 import { startTestRtmpServer, type TestRtmpServer } from "./support/capture-rtmp-server";
-import { isAlive } from "./support/process-alive";
+import { checkedPid, isAlive, killPid } from "./support/process-alive";
 
 // The tests run concurrently against one media server so the suite takes about as long as its
 // slowest scenario; each one pushes its own stream. Intervals are 5 s, the smallest a template allows.
@@ -123,9 +123,11 @@ describe.concurrent("capture engine against a real RTMP server", () => {
     const { capture, images, url } = await setUp(onTestFinished, "killed", {});
     capture.start({ liveStreamId: "killed", pullUrl: url, template: template() });
     await waitFor("a first image", () => images.length >= 1, 20_000);
-    const pid = capture.inspect("killed")?.pid ?? -1;
+    // Between a restart's exit and its spawn there is no pid; wait for a running ffmpeg.
+    await waitFor("a running ffmpeg", () => capture.inspect("killed")?.pid !== undefined, 10_000);
+    const pid = checkedPid(capture.inspect("killed")?.pid);
     expect(isAlive(pid)).toBe(true);
-    process.kill(pid, "SIGKILL");
+    killPid(pid, "SIGKILL");
     const killedAt = Date.now();
     await waitFor("an image after the kill", () => images.some((image) => image.capturedAt.getTime() > killedAt), 25_000);
     const state = capture.inspect("killed");
@@ -155,7 +157,8 @@ describe.concurrent("capture engine against a real RTMP server", () => {
     const { capture, images, url } = await setUp(onTestFinished, "stopped", {});
     capture.start({ liveStreamId: "stopped", pullUrl: url, template: template() });
     await waitFor("a first image", () => images.length >= 1, 20_000);
-    const pid = capture.inspect("stopped")?.pid ?? -1;
+    await waitFor("a running ffmpeg", () => capture.inspect("stopped")?.pid !== undefined, 10_000);
+    const pid = checkedPid(capture.inspect("stopped")?.pid);
     await capture.stop("stopped");
     expect(isAlive(pid)).toBe(false);
     expect(capture.active()).toEqual([]);

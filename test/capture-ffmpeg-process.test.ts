@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildFfmpegArgs } from "../src/capture/ffmpeg-args";
 import { startFfmpegProcess } from "../src/capture/ffmpeg-process";
 import { readImageInfo } from "../src/capture/image-info";
-import { isAlive } from "./support/process-alive";
+import { checkedPid, isAlive } from "./support/process-alive";
 
 const template = { format: "PNG", intervalSeconds: 1, width: 64, height: 36, fillMode: "STRETCH" } as const;
 
@@ -50,7 +50,7 @@ describe("startFfmpegProcess", () => {
   it("runs the capture at a lower priority than livesnap itself", async () => {
     const proc = startFfmpegProcess({ ffmpegPath: "sh", args: ["-c", "sleep 5"], onImage: () => {} });
     try {
-      expect(getPriority(proc.pid!)).toBe(Math.min(19, getPriority(0) + 10));
+      expect(getPriority(checkedPid(proc.pid))).toBe(Math.min(19, getPriority(0) + 10));
     } finally {
       await proc.stop();
     }
@@ -61,7 +61,7 @@ describe("startFfmpegProcess", () => {
     const args = ["-hide_banner", "-nostdin", "-re", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=5", "-f", "null", "-"];
     const proc = startFfmpegProcess({ ffmpegPath: "ffmpeg", args, onImage: () => {} });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const pid = proc.pid ?? -1;
+    const pid = checkedPid(proc.pid);
     expect(isAlive(pid)).toBe(true);
     await proc.stop();
     expect(isAlive(pid)).toBe(false);
@@ -80,6 +80,6 @@ describe("startFfmpegProcess", () => {
     const exit = await proc.stop();
     expect(exit.signal).toBe("SIGKILL");
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    expect(isAlive(proc.pid ?? -1)).toBe(false);
+    expect(isAlive(proc.pid)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { startNginxRtmp, type NginxRtmp } from "./support/nginx-rtmp";
 import { CreateConfig, CreateDomainGroup, CreateTemplate } from "./support/operations";
 import { freePort } from "./support/ports";
 import { signedPushUrl } from "./support/push-url";
+import { killPid } from "./support/process-alive";
 import { waitFor } from "./support/wait";
 import { openWsClient, subscribe } from "./support/ws-client";
 
@@ -100,9 +101,10 @@ describe("end to end through nginx-rtmp hooks", () => {
       await sub.next(25_000, (e) => e.snapshotCreated.streamName === "cam2");
       const live = await alice(LiveStreams, { domain: DOMAIN });
       const id = live.data!.liveStreams.edges.find((e) => e.node.streamName === "cam2" && e.node.status === "LIVE")!.node.id;
+      // Between a restart's exit and its spawn there is no pid; wait for a running ffmpeg.
+      await waitFor(() => t.app.engine.inspect(id)?.pid !== undefined, 10_000, "a running ffmpeg");
       const before = t.app.engine.inspect(id)!;
-      expect(before.pid).toBeTypeOf("number");
-      process.kill(before.pid!, "SIGKILL");
+      killPid(before.pid, "SIGKILL");
       const killedAt = Date.now();
       const after = await sub.next(25_000, (e) => e.snapshotCreated.streamName === "cam2" && Date.parse(e.snapshotCreated.capturedAt) > killedAt);
       expect(after.snapshotCreated.width).toBe(128);

@@ -1,18 +1,21 @@
-import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { hash, randomBytes } from "node:crypto";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accountsTable, apiTokensTable, type ApiTokenRow } from "../db/schema";
 import { notFound } from "../errors";
+import type { EventBus } from "../events/event-bus";
 import { ensureAccount } from "./accounts";
 import { isUuid } from "./pagination";
+import { TokenCache } from "./token-cache";
 import { requireOperator, type Viewer } from "./viewer";
 
 export type Role = "ADMIN" | "READER";
 
 const TOKEN_PREFIX = "lsk_";
 
+/** One-shot `hash`: on every request, a Hash object's set-up cost more than hashing the token. */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 function generateToken(): string {
@@ -53,15 +56,75 @@ export async function revokeApiToken(db: Database, viewer: Viewer | null, id: st
   return row.id;
 }
 
-/** Looked up on every request, so a revoked token stops working at once. */
-export async function authenticate(db: Database, token: string): Promise<Viewer | null> {
-  if (!token.startsWith(TOKEN_PREFIX) && token.length < 16) return null;
-  const [row] = await db
-    .select()
+/** Longer than any token livesnap issues or an operator would choose; not worth hashing. */
+const MAX_TOKEN_LENGTH = 512;
+
+function lookupQuery(db: Database) {
+  return db
+    .select({
+      tokenId: apiTokensTable.id,
+      accountId: apiTokensTable.accountId,
+      role: apiTokensTable.role,
+      operator: apiTokensTable.operator,
+    })
     .from(apiTokensTable)
-    .where(and(eq(apiTokensTable.tokenHash, hashToken(token)), isNull(apiTokensTable.revokedAt)));
-  if (!row) return null;
-  return { tokenId: row.id, accountId: row.accountId, role: row.role, operator: row.operator };
+    .where(and(eq(apiTokensTable.tokenHash, sql.placeholder("tokenHash")), isNull(apiTokensTable.revokedAt)))
+    .limit(1)
+    .prepare("livesnap_authenticate");
+}
+
+/** Prepared once per database handle: PostgreSQL then neither parses nor plans the lookup again. */
+const prepared = new WeakMap<Database, ReturnType<typeof lookupQuery>>();
+
+function isPlausibleToken(token: string): boolean {
+  return token.length <= MAX_TOKEN_LENGTH && (token.startsWith(TOKEN_PREFIX) || token.length >= 16);
+}
+
+async function viewerByHash(db: Database, tokenHash: string): Promise<Viewer | null> {
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = lookupQuery(db)));
+  const [row] = await query.execute({ tokenHash });
+  return row ?? null;
+}
+
+export interface TokenAuthenticator {
+  /** The token's viewer, or null when it is unknown, revoked or malformed. */
+  authenticate(token: string): Promise<Viewer | null>;
+  /** Stops listening for revocations. */
+  close(): void;
+}
+
+/**
+ * Bounds of the default cache. A minute is short enough to be a safety net should a revocation
+ * ever go unannounced, and long enough that a busy client's token is looked up about once a minute.
+ */
+export const TOKEN_CACHE_DEFAULTS = { maxEntries: 10_000, ttlMs: 60_000 } as const;
+
+/**
+ * Token checks with a cache of known tokens in front of a prepared lookup. A revocation reaches it
+ * through the event bus, the same event that ends the token's subscriptions, so that once the
+ * bus carries events between instances, every instance's cache forgets the token too. Unknown
+ * tokens are not cached: guessing cannot fill the cache, and a token created a moment ago works.
+ */
+export function createTokenAuthenticator(
+  db: Database,
+  revocations: Pick<EventBus, "onTokenRevoked">,
+  cache = new TokenCache(TOKEN_CACHE_DEFAULTS),
+): TokenAuthenticator {
+  const unsubscribe = revocations.onTokenRevoked((tokenId) => cache.forgetToken(tokenId));
+  return {
+    async authenticate(token) {
+      if (!isPlausibleToken(token)) return null;
+      const tokenHash = hashToken(token);
+      const cached = cache.get(tokenHash);
+      if (cached) return cached;
+      const stamp = cache.stamp();
+      const viewer = await viewerByHash(db, tokenHash);
+      if (viewer) cache.remember(tokenHash, viewer, stamp);
+      return viewer;
+    },
+    close: unsubscribe,
+  };
 }
 
 /** Makes BOOTSTRAP_ADMIN_TOKEN an OPERATOR and ADMIN of account `default`. */

@@ -20,6 +20,12 @@ export interface EventBus {
   subscribeSnapshotCreated(filter: SnapshotFilter, signal?: AbortSignal): AsyncIterableIterator<SnapshotRow>;
   /** Ends every subscription opened with this token, on every instance. */
   publishTokenRevoked(tokenId: string): Promise<void>;
+  /**
+   * Calls `listener` for every revocation, this instance's and (with a shared bus) the
+   * others'; a local revocation's listeners have run when its publish resolves. Returns the
+   * unsubscriber.
+   */
+  onTokenRevoked(listener: (tokenId: string) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ interface Subscriber {
 
 export function createInProcessEventBus(): EventBus {
   const subscribers = new Set<Subscriber>();
+  const revocationListeners = new Set<(tokenId: string) => void>();
 
   function close(sub: Subscriber) {
     sub.closed = true;
@@ -31,7 +32,13 @@ export function createInProcessEventBus(): EventBus {
     },
 
     async publishTokenRevoked(tokenId) {
+      for (const listener of [...revocationListeners]) listener(tokenId);
       for (const sub of [...subscribers]) if (sub.filter.tokenId === tokenId) close(sub);
+    },
+
+    onTokenRevoked(listener) {
+      revocationListeners.add(listener);
+      return () => revocationListeners.delete(listener);
     },
 
     subscribeSnapshotCreated(filter, signal) {

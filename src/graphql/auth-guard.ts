@@ -1,6 +1,5 @@
 import type { Limits } from "../config";
-import type { Database } from "../db/client";
-import { authenticate } from "../domain/api-tokens";
+import type { TokenAuthenticator } from "../domain/api-tokens";
 import type { Viewer } from "../domain/viewer";
 import { rateLimited, unauthenticated } from "../errors";
 import { RateLimiter } from "../rate-limiter";
@@ -18,7 +17,7 @@ export interface AuthGuard {
 }
 
 export function createAuthGuard(
-  db: Database,
+  tokens: TokenAuthenticator,
   limits: Pick<Limits, "authFailures" | "tokenRequests">,
   onLimited: (reason: LimitedReason) => void = () => {},
 ): AuthGuard {
@@ -28,7 +27,7 @@ export function createAuthGuard(
     async viewerOf(authorization, clientAddress) {
       if (authorization === undefined || authorization === null || authorization === "") return null;
       const match = typeof authorization === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-      const viewer = match ? await authenticate(db, match[1]!) : null;
+      const viewer = match ? await tokens.authenticate(match[1]!) : null;
       if (!viewer) {
         const wait = clientAddress === undefined ? 0 : failures.take(clientAddress);
         if (wait > 0) {

@@ -117,7 +117,8 @@ export function createGraphQLServer(deps: {
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: {
-      debug: (...args) => log.debug(args.map(String).join(" ")),
+      // yoga logs a few debug lines per request: format them only when they are written.
+      debug: (...args) => log.isLevelEnabled("debug") && log.debug(args.map(String).join(" ")),
       info: (...args) => log.info(args.map(String).join(" ")),
       warn: (...args) => log.warn(args.map(String).join(" ")),
       // yoga reports here each error it masked; maskError below has already logged it, at its level.

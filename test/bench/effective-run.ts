@@ -1,5 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +11,8 @@ import { openDatabase, type Database } from "../../src/db/client";
 import * as schema from "../../src/db/schema";
 import { resolveEffectiveTemplate } from "../../src/domain/effective-template";
 import type { Viewer } from "../../src/domain/viewer";
+import { createBenchDatabase } from "./bench-database";
+import { startBenchProcess, stopBenchProcess } from "./bench-process";
 import { createLoadClient, summarise, type Call, type LoadCase, type Sample, type Summary } from "./effective-load";
 import { BINDINGS, DOMAINS, expectedFor, pushDomain, seed, type Expected } from "./effective-seed";
 
@@ -144,30 +145,6 @@ async function explainResolution(
   }
 }
 
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(SERVER_ENTRY, [], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code} before listening`)));
-    child.once("message", (message: { url?: string; error?: string }) => {
-      if (message.url) resolve({ child, url: message.url });
-      else reject(new Error(`bench server failed: ${message.error}`));
-    });
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.send("stop");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function measure(url: string, token: string, levels: Record<string, number>) {
   const client = createLoadClient(url, token, CONCURRENCY);
   try {
@@ -196,24 +173,9 @@ export async function runEffectiveTemplateBench(options: { driver: "postgres"; s
   let child: ChildProcess | undefined;
   try {
     if (options.driver === "postgres") {
-      const name = `livesnap_bench_${randomBytes(6).toString("hex")}`;
-      const admin = postgres(options.serverUrl, { max: 1, onnotice: () => {} });
-      try {
-        await admin.unsafe(`create database ${name}`);
-      } finally {
-        await admin.end();
-      }
-      dropDatabase = async () => {
-        const dropper = postgres(options.serverUrl, { max: 1, onnotice: () => {} });
-        try {
-          await dropper.unsafe(`drop database if exists ${name} with (force)`);
-        } finally {
-          await dropper.end();
-        }
-      };
-      const u = new URL(options.serverUrl);
-      u.pathname = `/${name}`;
-      databaseUrl = u.toString();
+      const database = await createBenchDatabase(options.serverUrl);
+      dropDatabase = database.drop;
+      databaseUrl = database.url;
     }
 
     const setup = openDatabase({ url: databaseUrl, dataDir });
@@ -255,7 +217,7 @@ export async function runEffectiveTemplateBench(options: { driver: "postgres"; s
 
     const env: Record<string, string> = { HOST: "127.0.0.1", PORT: "0", RTMP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "silent" };
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    const server = await startServer(env);
+    const server = await startBenchProcess(SERVER_ENTRY, env);
     child = server.child;
 
     const levels: Record<string, number> = {};
@@ -272,7 +234,7 @@ export async function runEffectiveTemplateBench(options: { driver: "postgres"; s
       load: [loadBefore, loadavg()[0]!],
     };
   } finally {
-    if (child) await stopServer(child);
+    if (child) await stopBenchProcess(child);
     await dropDatabase();
     await rm(dataDir, { recursive: true, force: true });
   }

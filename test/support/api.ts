@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print, type GraphQLFormattedError } from "graphql";
 import type { DatabaseHandle } from "../../src/db/client";
-import { ensureBootstrapToken, issueTokenForAccount } from "../../src/domain/api-tokens";
+import { createTokenAuthenticator, ensureBootstrapToken, issueTokenForAccount } from "../../src/domain/api-tokens";
 import { createInProcessEventBus } from "../../src/events/in-process-bus";
 import { loadConfig } from "../../src/config";
 import { createAuthGuard } from "../../src/graphql/auth-guard";
@@ -45,10 +45,11 @@ export interface TestApi {
 export async function createTestApi(services?: Partial<GraphQLServices>): Promise<TestApi> {
   const handle = await createTestDatabase();
   const bus = createInProcessEventBus();
+  const tokens = createTokenAuthenticator(handle.db, bus);
   const yoga = createGraphQLServer({
     db: handle.db,
     logger: silentLogger(),
-    auth: createAuthGuard(handle.db, loadConfig({}).limits),
+    auth: createAuthGuard(tokens, loadConfig({}).limits),
     maxSubscriptionsPerToken: loadConfig({}).limits.maxSubscriptionsPerToken,
     services: {
       bus,
@@ -83,6 +84,7 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
       };
     },
     async close() {
+      tokens.close();
       await bus.close();
       await handle.close();
     },
