@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { startAdminSocket } from "./admin/admin-socket";
 import { assertFfmpegAvailable } from "./capture/ffmpeg-check";
 import { createCaptureEngine, type InspectableCaptureEngine } from "./capture/engine";
 import { streamIsReadable } from "./capture/probe";
@@ -14,6 +15,7 @@ import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from "./graphql
 import { bodyLimit, createHttpServer, healthRoutes, MAX_GRAPHQL_BODY_BYTES, type Route } from "./http-server";
 import { createEmbeddedRtmpServer, type EmbeddedRtmpServer } from "./ingest/embedded-rtmp";
 import { createHookHandler } from "./ingest/hooks";
+import { provideInitialAdminToken } from "./initial-admin-token";
 import type { Logger } from "./logger";
 import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
 import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store";
@@ -153,7 +155,7 @@ export function createApp(config: Config, options: AppOptions): App {
       const version = await assertFfmpegAvailable(config.ffmpegPath);
       logger.info({ ffmpeg: version }, "ffmpeg found");
 
-      database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       stops.unshift(() => database!.close());
       await database.migrate();
       if (config.bootstrapAdminToken) await ensureBootstrapToken(database.db, config.bootstrapAdminToken);
@@ -176,6 +178,9 @@ export function createApp(config: Config, options: AppOptions): App {
       const address = server.address() as AddressInfo;
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
       baseUrl = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+      if (!config.bootstrapAdminToken) {
+        await provideInitialAdminToken({ db, dataDir: config.dataDir, graphqlUrl: `${baseUrl}${GRAPHQL_PATH}`, logger });
+      }
 
       store = await openStore();
       stops.unshift(() => store!.close());
@@ -232,6 +237,11 @@ export function createApp(config: Config, options: AppOptions): App {
         await rtmp.start();
         // Stopped first: its publishers' unpublishes still need capture and the database.
         stops.unshift(() => rtmp!.stop());
+      }
+      if (database.driver === "pglite") {
+        // The embedded database has room for this process only: the CLI comes in through here.
+        const admin = await startAdminSocket({ dataDir: config.dataDir, db, logger });
+        if (admin) stops.unshift(() => admin.close());
       }
       logger.info(
         { graphql: `${baseUrl}${GRAPHQL_PATH}`, rtmp: rtmp ? `rtmp://${config.host}:${rtmp.port}` : "disabled", database: database.driver, storage: store.driver },

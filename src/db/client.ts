@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -9,6 +8,8 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { acquireDataDirLock } from "./data-dir-lock";
+import { createPgliteDataDirIfMissing } from "./pglite-create";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -34,7 +35,20 @@ export interface DatabaseOptions {
   maxConnections?: number;
 }
 
-export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+/**
+ * PostgreSQL settings of the embedded database, chosen for a small idle footprint: PGlite
+ * touches all of shared_buffers at start, and its default 128 MB (plus 4 MB of WAL buffers)
+ * made the WebAssembly heap grow from 128 to 189 MiB before the first query. 16 MB still
+ * holds the effectiveTemplate bench's 100,000 bindings and their index (BENCHMARKS.md).
+ */
+export const PGLITE_SETTINGS = ["shared_buffers=16MB"];
+
+/**
+ * Opens the database. The embedded one in a data directory is first locked for this process
+ * (PGlite is one PostgreSQL backend: a second process on the same files corrupts them), and
+ * created by a process of its own when it does not exist yet.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
@@ -53,11 +67,21 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     };
   }
   let dir: string | undefined;
+  let release = async () => {};
   if (options.dataDir) {
+    const lock = await acquireDataDirLock(options.dataDir);
+    release = lock.release;
     dir = path.resolve(options.dataDir, "pglite");
-    mkdirSync(dir, { recursive: true });
+    try {
+      await createPgliteDataDirIfMissing(dir);
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, {
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])],
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
@@ -66,6 +90,12 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await release();
+      }
+    },
   };
 }

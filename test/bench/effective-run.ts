@@ -216,7 +216,7 @@ export async function runEffectiveTemplateBench(options: { driver: "postgres"; s
       databaseUrl = u.toString();
     }
 
-    const setup = openDatabase({ url: databaseUrl, dataDir });
+    const setup = await openDatabase({ url: databaseUrl, dataDir });
     await setup.migrate();
     const seeded = await seed(setup.db).finally(() => setup.close());
     if (seeded.bindings !== BINDINGS) throw new Error(`seeded ${seeded.bindings} bindings, expected ${BINDINGS}`);
