@@ -73,7 +73,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     release = lock.release;
     dir = path.resolve(options.dataDir, "pglite");
     try {
-      await createPgliteDataDirIfMissing(dir);
+      await createPgliteDataDirIfMissing(dir, MIGRATIONS_FOLDER);
     } catch (error) {
       await release();
       throw error;

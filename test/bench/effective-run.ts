@@ -14,6 +14,7 @@ import { resolveEffectiveTemplate } from "../../src/domain/effective-template";
 import type { Viewer } from "../../src/domain/viewer";
 import { createLoadClient, summarise, type Call, type LoadCase, type Sample, type Summary } from "./effective-load";
 import { BINDINGS, DOMAINS, expectedFor, pushDomain, seed, type Expected } from "./effective-seed";
+import { npmStartNodeFlags } from "./npm-start";
 
 export const CONCURRENCY = 16;
 const WARMUP_SECONDS = 1.5;
@@ -147,7 +148,7 @@ async function explainResolution(
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(SERVER_ENTRY, [], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
+    execArgv: [...npmStartNodeFlags(), ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {

@@ -13,10 +13,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort } from "../support/ports";
+import { npmStartCommand, ROOT } from "./npm-start";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const RUNS = Number(process.env.IDLE_RSS_RUNS ?? 3);
 const SETTLE_MS = Number(process.env.IDLE_RSS_SETTLE_MS ?? 10_000);
 
@@ -27,10 +26,6 @@ interface Sample {
   readySeconds: number;
 }
 
-async function startCommand(): Promise<string[]> {
-  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/);
-}
 
 function statusField(status: string, field: string): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
@@ -48,7 +43,7 @@ async function ready(url: string, deadline: number): Promise<void> {
 }
 
 async function idleSample(dataDir: string): Promise<Sample> {
-  const [command, ...args] = await startCommand();
+  const [command, ...args] = npmStartCommand();
   const port = await freePort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -93,6 +88,6 @@ for (let run = 0; run < RUNS; run++) {
     await rm(dataDir, { recursive: true, force: true });
   }
 }
-console.log(`${(await startCommand()).join(" ")} on ${process.env.IDLE_RSS_DATABASE_URL ? "PostgreSQL" : "PGlite"}, ${SETTLE_MS / 1000} s idle after ready`);
+console.log(`${npmStartCommand().join(" ")} on ${process.env.IDLE_RSS_DATABASE_URL ? "PostgreSQL" : "PGlite"}, ${SETTLE_MS / 1000} s idle after ready`);
 console.log(report("first start", firstStarts));
 console.log(report("later start", laterStarts));
