@@ -36,10 +36,10 @@ export interface DatabaseOptions {
 }
 
 /**
- * PostgreSQL settings of the embedded database, chosen for a small idle footprint: PGlite
- * touches all of shared_buffers at start, and its default 128 MB (plus 4 MB of WAL buffers)
- * made the WebAssembly heap grow from 128 to 189 MiB before the first query. 16 MB still
- * holds the effectiveTemplate bench's 100,000 bindings and their index (BENCHMARKS.md).
+ * PostgreSQL settings of the embedded database, chosen for a small idle footprint: with the
+ * default 128 MB of shared_buffers PGlite's WebAssembly heap grew from 128 to 189 MiB before
+ * the first query, 155 MiB of it resident; with 16 MB it stays at the module's 128 MiB minimum,
+ * ~30 MiB resident, and the effectiveTemplate bench keeps its throughput (BENCHMARKS.md).
  */
 export const PGLITE_SETTINGS = ["shared_buffers=16MB"];
 

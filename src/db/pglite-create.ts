@@ -7,9 +7,10 @@ const run = promisify(execFile);
 
 /**
  * Creates an embedded database and applies the migrations in a short-lived process of its
- * own. PGlite runs initdb in a second PGlite instance, and a first schema fills caches in the
- * WebAssembly heap; an idle server never gives that memory back: done in place, a first start
- * held ~450 MiB more than a later one, for good.
+ * own, whose memory goes back to the system when it exits. Done in the server, PGlite's initdb
+ * (a second PGlite instance and initdb.wasm) left ~470 MiB that an idle server's garbage
+ * collector never reclaimed, and the first schema ~50 MiB more of touched WebAssembly heap
+ * (BENCHMARKS.md, idle memory).
  */
 export async function createPgliteDataDirIfMissing(dir: string, migrationsFolder: string): Promise<void> {
   if (existsSync(path.join(dir, "PG_VERSION"))) return;
