@@ -61,6 +61,8 @@ export function createApp(config: Config, options: AppOptions): App {
   let ws: { close(): Promise<void> } | undefined;
   let engine: InspectableCaptureEngine | undefined;
   let baseUrl = "";
+  /** Ready only once start() has finished: the first token and the admin socket come after listen. */
+  let started = false;
   const stops: (() => Promise<void>)[] = [];
   const uploadCounters = createUploadCounters();
   const metrics = new MetricsRegistry();
@@ -85,7 +87,7 @@ export function createApp(config: Config, options: AppOptions): App {
   const lateRoutes: Route[] = [];
   const server = createHttpServer(
     [
-      healthRoutes(() => (database ? database.ping() : Promise.reject(new Error("not started"))), logger),
+      healthRoutes(() => (database && started ? database.ping() : Promise.reject(new Error("not started"))), logger),
       bodyLimit(GRAPHQL_PATH, MAX_GRAPHQL_BODY_BYTES),
       (req, res) => {
         if (!yoga || !(req.url ?? "").startsWith(GRAPHQL_PATH)) return false;
@@ -247,9 +249,11 @@ export function createApp(config: Config, options: AppOptions): App {
         { graphql: `${baseUrl}${GRAPHQL_PATH}`, rtmp: rtmp ? `rtmp://${config.host}:${rtmp.port}` : "disabled", database: database.driver, storage: store.driver },
         "livesnap started",
       );
+      started = true;
     },
 
     async stop() {
+      started = false;
       while (stops.length > 0) {
         const next = stops.shift()!;
         try {
