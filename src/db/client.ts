@@ -36,12 +36,13 @@ export interface DatabaseOptions {
 }
 
 /**
- * PostgreSQL settings of the embedded database, chosen for a small idle footprint: with the
- * default 128 MB of shared_buffers PGlite's WebAssembly heap grew from 128 to 189 MiB before
- * the first query, 155 MiB of it resident; with 16 MB it stays at the module's 128 MiB minimum,
- * ~30 MiB resident, and the effectiveTemplate bench keeps its throughput (BENCHMARKS.md).
+ * PostgreSQL settings of the embedded database. PGlite's shared_buffers end up resident, about
+ * one MiB of RSS per MB: the default 128 MB grew its WebAssembly heap from 128 to 189 MiB, 155
+ * MiB of it resident, before the first query. 48 MB stays inside the module's 128 MiB minimum
+ * heap and still holds the effectiveTemplate bench's 100,000 bindings, which lost a third of
+ * their throughput at 16 MB (BENCHMARKS.md, idle memory).
  */
-export const PGLITE_SETTINGS = ["shared_buffers=16MB"];
+const PGLITE_SETTINGS = ["shared_buffers=48MB"];
 
 /**
  * Opens the database. The embedded one in a data directory is first locked for this process
