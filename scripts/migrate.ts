@@ -3,7 +3,7 @@ import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 
 const config = loadConfig(process.env);
-const handle = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 await handle.migrate();
 await handle.close();
 console.log(`migrations applied (${handle.driver})`);

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { startAdminSocket } from "./admin/admin-socket";
 import { assertFfmpegAvailable } from "./capture/ffmpeg-check";
 import { createCaptureEngine, type InspectableCaptureEngine } from "./capture/engine";
 import { streamIsReadable } from "./capture/probe";
@@ -18,6 +19,7 @@ import { createHttpServer, healthRoutes, limitedBodyRoute, MAX_GRAPHQL_BODY_BYTE
 import { metricsExposure } from "./metrics-exposure";
 import { createEmbeddedRtmpServer, type EmbeddedRtmpServer } from "./ingest/embedded-rtmp";
 import { createHookHandler } from "./ingest/hooks";
+import { provideInitialAdminToken } from "./initial-admin-token";
 import type { Logger } from "./logger";
 import { loadOrCreateInstanceId } from "./pipeline/instance-id";
 import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
@@ -94,8 +96,9 @@ export function createApp(config: Config, options: AppOptions): App {
   let ws: ReturnType<typeof attachGraphQLWebSocket> | undefined;
   let engine: InspectableCaptureEngine | undefined;
   let baseUrl = "";
-  const stops: (() => Promise<void>)[] = [];
+  /** Ready only once start() has finished: the first token and the admin socket come after listen. */
   let started = false;
+  const stops: (() => Promise<void>)[] = [];
   const uploadCounters = createUploadCounters();
   const metrics = new MetricsRegistry();
   metrics.counterFrom("livesnap_uploads_total", "Snapshot images stored in the object store.", () => uploadCounters.uploads);
@@ -206,7 +209,7 @@ export function createApp(config: Config, options: AppOptions): App {
       const version = await assertFfmpegAvailable(config.ffmpegPath);
       logger.info({ ffmpeg: version }, "ffmpeg found");
 
-      database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       stops.unshift(() => database!.close());
       await database.migrate();
       if (config.bootstrapAdminToken) await ensureBootstrapToken(database.db, config.bootstrapAdminToken);
@@ -229,6 +232,9 @@ export function createApp(config: Config, options: AppOptions): App {
       const address = server.address() as AddressInfo;
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
       baseUrl = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+      if (!config.bootstrapAdminToken) {
+        await provideInitialAdminToken({ db, dataDir: config.dataDir, graphqlUrl: `${baseUrl}${GRAPHQL_PATH}`, logger });
+      }
 
       store = await openStore();
       stops.unshift(() => store!.close());
@@ -313,6 +319,11 @@ export function createApp(config: Config, options: AppOptions): App {
         await rtmp.start();
         // Stopped first: its publishers' unpublishes still need capture and the database.
         stops.unshift(() => rtmp!.stop());
+      }
+      if (database.driver === "pglite") {
+        // The embedded database has room for this process only: the CLI comes in through here.
+        const admin = await startAdminSocket({ dataDir: config.dataDir, db, logger });
+        if (admin) stops.unshift(() => admin.close());
       }
       logger.info(
         { graphql: `${baseUrl}${GRAPHQL_PATH}`, rtmp: rtmp ? `rtmp://${config.host}:${rtmp.port}` : "disabled", database: database.driver, storage: store.driver },

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -9,6 +8,8 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { acquireDataDirLock } from "./data-dir-lock";
+import { createPgliteDataDirIfMissing } from "./pglite-create";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -34,7 +35,21 @@ export interface DatabaseOptions {
   maxConnections?: number;
 }
 
-export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+/**
+ * PostgreSQL settings of the embedded database. PGlite's shared_buffers end up resident, about
+ * one MiB of RSS per MB: the default 128 MB grew its WebAssembly heap from 128 to 189 MiB, 155
+ * MiB of it resident, before the first query. 48 MB stays inside the module's 128 MiB minimum
+ * heap and still holds the effectiveTemplate bench's 100,000 bindings, which lost a third of
+ * their throughput at 16 MB (BENCHMARKS.md, idle memory).
+ */
+const PGLITE_SETTINGS = ["shared_buffers=48MB"];
+
+/**
+ * Opens the database. The embedded one in a data directory is first locked for this process
+ * (PGlite is one PostgreSQL backend: a second process on the same files corrupts them), and
+ * created by a process of its own when it does not exist yet.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
@@ -55,11 +70,21 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     };
   }
   let dir: string | undefined;
+  let release = async () => {};
   if (options.dataDir) {
+    const lock = await acquireDataDirLock(options.dataDir);
+    release = lock.release;
     dir = path.resolve(options.dataDir, "pglite");
-    mkdirSync(dir, { recursive: true });
+    try {
+      await createPgliteDataDirIfMissing(dir, MIGRATIONS_FOLDER);
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, {
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])],
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
@@ -68,6 +93,12 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await release();
+      }
+    },
   };
 }

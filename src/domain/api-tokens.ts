@@ -150,3 +150,25 @@ export async function issueTokenForAccount(
   const token = generateToken();
   return { token, apiToken: await insertToken(db, account.id, role, operator, token) };
 }
+
+/** Any constant: it only has to be the same in every instance that may start at once. */
+const INITIAL_TOKEN_LOCK = 7_105_917_315;
+
+/**
+ * On a database without any API token, an OPERATOR and ADMIN token of account `default` for the
+ * first person to start livesnap; null once any token exists. `keep` writes it down before the
+ * token is committed, so a token nobody can read is never created. Instances starting together
+ * on one PostgreSQL create one between them.
+ */
+export async function createInitialAdminToken(db: Database, keep: (token: string) => Promise<void>): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${INITIAL_TOKEN_LOCK})`);
+    const [existing] = await tx.select({ id: apiTokensTable.id }).from(apiTokensTable).limit(1);
+    if (existing) return null;
+    const account = await ensureAccount(tx, "default");
+    const token = generateToken();
+    await insertToken(tx, account.id, "ADMIN", true, token);
+    await keep(token);
+    return token;
+  });
+}

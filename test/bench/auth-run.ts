@@ -67,7 +67,7 @@ export async function runAuthBench(options: { driver: "postgres"; serverUrl: str
       dropDatabase = database.drop;
       env.DATABASE_URL = database.url;
     }
-    const setup = openDatabase({ url: env.DATABASE_URL, dataDir });
+    const setup = await openDatabase({ url: env.DATABASE_URL, dataDir });
     await setup.migrate();
     const { token } = await issueTokenForAccount(setup.db, "bench-auth", "ADMIN").finally(() => setup.close());
 

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import { npmStartNodeFlags } from "./npm-start";
 
 /**
  * A bench server in a process of its own, so that the load generator does not share its event
@@ -11,7 +12,7 @@ export function startBenchProcess(
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(entry, [], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    execArgv: ["--import", "tsx", ...nodeOptions, ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
+    execArgv: [...npmStartNodeFlags(), ...nodeOptions, ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {

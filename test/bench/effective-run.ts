@@ -15,6 +15,7 @@ import { createBenchDatabase } from "./bench-database";
 import { startBenchProcess, stopBenchProcess } from "./bench-process";
 import { createLoadClient, summarise, type Call, type LoadCase, type Sample, type Summary } from "./effective-load";
 import { BINDINGS, DOMAINS, expectedFor, pushDomain, seed, type Expected } from "./effective-seed";
+import { npmStartNodeFlags } from "./npm-start";
 
 export const CONCURRENCY = 16;
 const WARMUP_SECONDS = 1.5;
@@ -178,7 +179,7 @@ export async function runEffectiveTemplateBench(options: { driver: "postgres"; s
       databaseUrl = database.url;
     }
 
-    const setup = openDatabase({ url: databaseUrl, dataDir });
+    const setup = await openDatabase({ url: databaseUrl, dataDir });
     await setup.migrate();
     const seeded = await seed(setup.db).finally(() => setup.close());
     if (seeded.bindings !== BINDINGS) throw new Error(`seeded ${seeded.bindings} bindings, expected ${BINDINGS}`);

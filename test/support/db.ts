@@ -33,11 +33,11 @@ export async function createServerDatabase(): Promise<{ url: string; drop(): Pro
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const server = await createServerDatabase();
   if (!server) {
-    const handle = openDatabase({});
+    const handle = await openDatabase({});
     await handle.migrate();
     return handle;
   }
-  const handle = openDatabase({ url: server.url, maxConnections: 5 });
+  const handle = await openDatabase({ url: server.url, maxConnections: 5 });
   await handle.migrate();
   return {
     ...handle,

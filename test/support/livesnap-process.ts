@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { freePort } from "./ports";
 import { isAlive } from "./process-alive";
 import { waitFor } from "./wait";
 
@@ -61,4 +62,79 @@ export function startLivesnapProcess(env: Record<string, string>): LivesnapProce
       clearTimeout(timer);
     },
   };
+}
+
+const CLI = path.resolve(__dirname, "../../src/cli.ts");
+
+export interface Run {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  output(): string;
+  /** Resolves once a line of output matches; rejects when the process exits first or on timeout. */
+  line(pattern: RegExp, timeoutMs: number): Promise<string>;
+}
+
+function run(args: string[], env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  const listeners = new Set<() => void>();
+  const append = (chunk: string) => {
+    text += chunk;
+    for (const listener of listeners) listener();
+  };
+  child.stdout!.setEncoding("utf8").on("data", append);
+  child.stderr!.setEncoding("utf8").on("data", append);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+    for (const listener of listeners) listener();
+  });
+  return {
+    child,
+    exited,
+    output: () => text,
+    line: (pattern, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = text.split("\n").find((l) => pattern.test(l));
+          if (found !== undefined) done(() => resolve(found));
+          else if (gone) done(() => reject(new Error(`exited before printing ${pattern}:\n${text}`)));
+        };
+        const timer = setTimeout(() => done(() => reject(new Error(`no line ${pattern} within ${timeoutMs} ms:\n${text}`))), timeoutMs);
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          settle();
+        };
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+export interface Livesnap extends Run {
+  url: string;
+  env: Record<string, string>;
+}
+
+/** `npm start` as a user runs it, on free HTTP and RTMP ports of 127.0.0.1. */
+export async function startLivesnap(env: Record<string, string>): Promise<Livesnap> {
+  const full = { HOST: "127.0.0.1", PORT: String(await freePort()), RTMP_PORT: String(await freePort()), LOG_LEVEL: "info", ...env };
+  return { ...run([MAIN], full), url: `http://127.0.0.1:${full.PORT}`, env: full };
+}
+
+/** `npm run cli -- ...args`. */
+export function runCli(args: string[], env: Record<string, string>): Run {
+  return run([CLI, ...args], env);
+}
+
+/** Stops a livesnap this test started (its own child only) and waits for its exit code. */
+export async function stopLivesnap(run: Run, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill(signal);
+  return run.exited;
 }
