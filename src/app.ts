@@ -21,6 +21,7 @@ import { createHookHandler } from "./ingest/hooks";
 import type { Logger } from "./logger";
 import { loadOrCreateInstanceId } from "./pipeline/instance-id";
 import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
+import { createRetentionSweep, type RetentionSweep } from "./pipeline/retention-sweep";
 import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store";
 import type { ObjectStore } from "./storage/object-store";
 import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry";
@@ -34,6 +35,8 @@ export interface AppOptions {
   uploadRetry?: Partial<RetryPolicy>;
   /** Shorter stream leases for tests (default 60 s). */
   streamLeaseMs?: number;
+  /** Delay of the first retention sweep (default: a minute, or the interval if shorter). */
+  retentionFirstSweepMs?: number;
 }
 
 export interface App {
@@ -54,6 +57,8 @@ export interface App {
   readonly engine: InspectableCaptureEngine;
   /** Base URL of the listener of its own that serves /metrics, when METRICS_PORT is set. */
   readonly metricsUrl: string | null;
+  /** Deletes expired images on a timer; `sweep()` runs one at once. */
+  readonly retention: RetentionSweep;
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {
@@ -92,6 +97,7 @@ export function createApp(config: Config, options: AppOptions): App {
   let rtmp: EmbeddedRtmpServer | undefined;
   let ws: ReturnType<typeof attachGraphQLWebSocket> | undefined;
   let engine: InspectableCaptureEngine | undefined;
+  let retention: RetentionSweep | undefined;
   let baseUrl = "";
   const stops: (() => Promise<void>)[] = [];
   let started = false;
@@ -118,6 +124,19 @@ export function createApp(config: Config, options: AppOptions): App {
   const publishRefusals = metrics.counter("livesnap_publish_refusals_total", "Publishes refused, by ingest source and reason.");
 
   const rateLimited = metrics.counter("livesnap_rate_limited_total", "Requests refused by a rate limit, by reason.");
+  const snapshotsDeleted = metrics.counter(
+    "livesnap_snapshots_deleted_total",
+    "Snapshot images deleted with their rows, by cause (retention, request).",
+  );
+  const snapshotDeleteFailures = metrics.counter(
+    "livesnap_snapshot_delete_failures_total",
+    "Snapshot images the object store would not delete (their rows are kept), by cause.",
+  );
+  metrics.gauge(
+    "livesnap_retention_last_sweep_seconds",
+    "When the last retention sweep of this instance finished (Unix time); 0: none yet.",
+    () => (retention?.lastSweepAt ? retention.lastSweepAt.getTime() / 1000 : 0),
+  );
   const exposure = metricsExposure(config.metrics, config.host);
   const metricsServer =
     exposure.on === "own-listener" ? createHttpServer([metricsRoute(metrics, { token: exposure.token })], logger) : null;
@@ -200,6 +219,9 @@ export function createApp(config: Config, options: AppOptions): App {
     get metricsUrl() {
       return metricsUrl;
     },
+    get retention() {
+      return need(retention, "retention");
+    },
 
     async start() {
       const version = await assertFfmpegAvailable(config.ffmpegPath);
@@ -252,6 +274,15 @@ export function createApp(config: Config, options: AppOptions): App {
           signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl),
           pushUrlBase: () => config.pushUrlBase ?? defaultPushUrlBase(rtmp ? rtmp.port : null),
           allowedBuckets: store.driver === "fs" ? config.fsBuckets : undefined,
+          deleteSnapshotObject: async (bucket, key) => {
+            try {
+              await store!.delete(bucket, key);
+            } catch (error) {
+              snapshotDeleteFailures.inc({ cause: "request" });
+              throw error;
+            }
+            snapshotsDeleted.inc({ cause: "request" });
+          },
         },
       });
       ws = attachGraphQLWebSocket({ server, yoga, auth, logger, limits: config.limits });
@@ -292,6 +323,18 @@ export function createApp(config: Config, options: AppOptions): App {
       );
 
       await capture.start(engine);
+
+      retention = createRetentionSweep({
+        database,
+        store,
+        logger,
+        intervalMs: config.retentionSweepMs,
+        firstDelayMs: options.retentionFirstSweepMs ?? Math.min(60_000, config.retentionSweepMs),
+        deleted: snapshotsDeleted,
+        failures: snapshotDeleteFailures,
+      });
+      retention.start();
+      stops.unshift(() => retention!.stop());
 
       if (config.rtmpPort !== 0) {
         rtmp = createEmbeddedRtmpServer({

@@ -22,6 +22,7 @@ export function freezeTemplate(t: SnapshotTemplateRow): FrozenTemplate {
     fillMode: t.fillMode,
     storageMode: t.storageMode,
     bucket: t.bucket,
+    retentionDays: t.retentionDays,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };

@@ -33,6 +33,8 @@ export type CreateSnapshotTemplateInput = {
   intervalSeconds: number;
   /** letters, digits, '_', '-'; at most 50; not starting or ending with '-' */
   name: string;
+  /** 1..3650; left out or null: kept until deleted */
+  retentionDays?: number | null | undefined;
   storageMode: StorageMode;
   /** 8..8192 */
   width?: number | null | undefined;
@@ -81,7 +83,7 @@ export type UpdateDomainGroupInput = {
   pushAuth?: PushAuthMode | null | undefined;
 };
 
-/** Fields left out keep their value; width, height and bucket may be set to null */
+/** Fields left out keep their value; width, height, bucket and retentionDays may be set to null */
 export type UpdateSnapshotTemplateInput = {
   bucket?: string | null | undefined;
   fillMode?: FillMode | null | undefined;
@@ -89,6 +91,8 @@ export type UpdateSnapshotTemplateInput = {
   height?: number | null | undefined;
   intervalSeconds?: number | null | undefined;
   name?: string | null | undefined;
+  /** 1..3650; null: kept until deleted */
+  retentionDays?: number | null | undefined;
   storageMode?: StorageMode | null | undefined;
   width?: number | null | undefined;
 };
