@@ -4,7 +4,7 @@ import { snapshotsTable } from "../db/schema";
 import { badInput } from "../errors";
 import { getOwnDomainGroup } from "./domain-groups";
 import { keysetAfter, keysetOrder } from "./keyset";
-import { assertSegmentName } from "./names";
+import { assertSegmentName, printable } from "./names";
 import { isUuid, type Cursor } from "./pagination";
 import { assertQueryableInstant } from "./timestamps";
 import { requireAdmin, type Viewer } from "./viewer";
@@ -80,9 +80,9 @@ export async function deleteStoredSnapshots(
 }
 
 /**
- * Deletes those of `ids` that are the caller's snapshots and returns their ids; unknown ids,
- * ids of another account and ids that cannot be any snapshot's are simply not deleted, and so
- * is one whose object the store would not delete (try again later).
+ * Deletes those of `ids` that are the caller's snapshots and returns their ids; unknown ids and
+ * ids of another account are simply not deleted, and so is one whose object the store would not
+ * delete (try again later). An id that cannot be any snapshot's is a mistake: nothing is deleted.
  */
 export async function deleteSnapshots(
   db: Database,
@@ -92,7 +92,11 @@ export async function deleteSnapshots(
 ): Promise<string[]> {
   const v = requireAdmin(viewer);
   if (ids.length > MAX_DELETE_IDS) throw badInput("ids", `at most ${MAX_DELETE_IDS} ids per call, not ${ids.length}`);
-  const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+  const malformed = ids.findIndex((id) => !isUuid(id));
+  if (malformed >= 0) {
+    throw badInput("ids", `ids[${malformed}] "${printable(ids[malformed]!)}" cannot be a snapshot id (a UUID); nothing was deleted`);
+  }
+  const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
   if (wanted.length === 0) return [];
   const s = snapshotsTable;
   const own = await db
