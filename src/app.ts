@@ -37,6 +37,8 @@ export interface AppOptions {
   streamLeaseMs?: number;
   /** Delay of the first retention sweep (default: a minute, or the interval if shorter). */
   retentionFirstSweepMs?: number;
+  /** Object deletes a sweep keeps in flight; s3rver (tests) cannot take concurrent ones in one folder. */
+  retentionDeleteConcurrency?: number;
 }
 
 export interface App {
@@ -330,6 +332,7 @@ export function createApp(config: Config, options: AppOptions): App {
         logger,
         intervalMs: config.retentionSweepMs,
         firstDelayMs: options.retentionFirstSweepMs ?? Math.min(60_000, config.retentionSweepMs),
+        deleteConcurrency: options.retentionDeleteConcurrency,
         deleted: snapshotsDeleted,
         failures: snapshotDeleteFailures,
       });

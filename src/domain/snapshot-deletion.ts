@@ -24,7 +24,8 @@ export const MAX_DELETE_IDS = 100;
 /** One deleteSnapshotsOf call removes at most this many, so a request is bounded in time. */
 export const MAX_DELETE_OF_STREAM = 10_000;
 const DELETE_BATCH = 200;
-const OBJECT_DELETE_CONCURRENCY = 8;
+/** Object deletes in flight at once: a store's latency, not its bandwidth, bounds a sweep. */
+export const OBJECT_DELETE_CONCURRENCY = 8;
 
 export const storedSnapshotColumns = {
   id: snapshotsTable.id,
@@ -55,10 +56,11 @@ export async function deleteStoredSnapshots(
   db: Database,
   snapshots: readonly StoredSnapshot[],
   deleteObject: DeleteObject,
+  concurrency = OBJECT_DELETE_CONCURRENCY,
 ): Promise<DeletionOutcome> {
   const removed: StoredSnapshot[] = [];
   const failures: DeletionOutcome["failures"] = [];
-  await eachLimited(snapshots, OBJECT_DELETE_CONCURRENCY, async (snapshot) => {
+  await eachLimited(snapshots, concurrency, async (snapshot) => {
     try {
       await deleteObject(snapshot.bucket, snapshot.key);
       removed.push(snapshot);

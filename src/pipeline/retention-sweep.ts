@@ -20,6 +20,8 @@ export interface RetentionSweepOptions {
   firstDelayMs: number;
   /** Images read and deleted per step. */
   batchSize?: number;
+  /** Object deletes in flight at once (default OBJECT_DELETE_CONCURRENCY). */
+  deleteConcurrency?: number;
   /** Objects (and rows) deleted, counted with `{ cause: "retention" }`. */
   deleted?: Counter;
   /** Objects the store would not delete, counted with `{ cause: "retention" }`. */
@@ -55,7 +57,7 @@ export function createRetentionSweep(options: RetentionSweepOptions): RetentionS
     while (!stopped) {
       const batch = await expiredSnapshots(database.db, { templateId, cutoff, after, limit: batchSize });
       if (batch.length === 0) break;
-      const outcome = await deleteStoredSnapshots(database.db, batch, deleteObject);
+      const outcome = await deleteStoredSnapshots(database.db, batch, deleteObject, options.deleteConcurrency);
       deleted += outcome.deleted.length;
       failed += outcome.failures.length;
       options.deleted?.inc({ cause: "retention" }, outcome.deleted.length);
