@@ -42,6 +42,11 @@ type Documents = {
     "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.IsoRevokeDocument,
     "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": typeof types.IsoTokenDocument,
     "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n": typeof types.GroupKeysDocument,
+    "\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n": typeof types.CreateRetainingTemplateDocument,
+    "\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n": typeof types.UpdateRetentionDocument,
+    "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n": typeof types.SnapshotByIdDocument,
+    "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }": typeof types.DeleteSnapshotsDocument,
+    "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n": typeof types.DeleteSnapshotsOfDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": typeof types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": typeof types.UpdateTemplateDocument,
@@ -86,6 +91,11 @@ const documents: Documents = {
     "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": types.IsoRevokeDocument,
     "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": types.IsoTokenDocument,
     "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n": types.GroupKeysDocument,
+    "\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n": types.CreateRetainingTemplateDocument,
+    "\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n": types.UpdateRetentionDocument,
+    "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n": types.SnapshotByIdDocument,
+    "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }": types.DeleteSnapshotsDocument,
+    "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n": types.DeleteSnapshotsOfDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": types.UpdateTemplateDocument,
@@ -228,6 +238,26 @@ export function graphql(source: "mutation IsoToken($accountId: ID!) { createApiT
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n"): (typeof documents)["\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n"): (typeof documents)["\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n"): (typeof documents)["\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }"): (typeof documents)["mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n"): (typeof documents)["\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

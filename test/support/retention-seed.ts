@@ -10,7 +10,8 @@ import { objectPath } from "../../src/storage/object-names";
 import { fakeJpeg } from "./storage-images";
 
 export const DAY_MS = 86_400_000;
-const SOURCE_ID = "retention0seed";
+/** Source ids, and so object keys, differ between accounts as real domain groups' do. */
+const sourceIdOf = (accountId: string) => `src${accountId.replace(/-/g, "").slice(0, 16)}`;
 
 /** A publish as ingest records it, with `template` frozen in it; ENDED when asked. */
 export async function insertLiveStream(
@@ -24,7 +25,7 @@ export async function insertLiveStream(
       domain: input.domain,
       appName: input.app,
       streamName: input.stream,
-      sourceId: SOURCE_ID,
+      sourceId: sourceIdOf(input.accountId),
       source: "embedded",
       status: input.status,
       endedAt: input.status === "ENDED" ? new Date() : null,
@@ -45,7 +46,7 @@ export async function seedSnapshot(
   const template = stream.template!;
   const key = snapshotKey({
     storageMode: template.storageMode,
-    sourceId: SOURCE_ID,
+    sourceId: stream.sourceId!,
     appName: stream.appName,
     streamName: stream.streamName,
     format: template.format,
@@ -62,7 +63,7 @@ export async function seedSnapshot(
       domain: stream.domain,
       appName: stream.appName,
       streamName: stream.streamName,
-      sourceId: SOURCE_ID,
+      sourceId: stream.sourceId!,
       bucket,
       key,
       format: template.format,
