@@ -47,6 +47,7 @@ type Documents = {
     "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n": typeof types.SnapshotByIdDocument,
     "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }": typeof types.DeleteSnapshotsDocument,
     "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n": typeof types.DeleteSnapshotsOfDocument,
+    "\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n": typeof types.StatsDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": typeof types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": typeof types.UpdateTemplateDocument,
@@ -96,6 +97,7 @@ const documents: Documents = {
     "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n": types.SnapshotByIdDocument,
     "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }": types.DeleteSnapshotsDocument,
     "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n": types.DeleteSnapshotsOfDocument,
+    "\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n": types.StatsDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": types.UpdateTemplateDocument,
@@ -258,6 +260,10 @@ export function graphql(source: "mutation DeleteSnapshots($ids: [ID!]!) { delete
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n"): (typeof documents)["\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n"): (typeof documents)["\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
