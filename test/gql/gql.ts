@@ -21,6 +21,8 @@ type Documents = {
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": typeof types.HookedLiveStreamsDocument,
     "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": typeof types.EmbeddedPushKeysDocument,
     "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n": typeof types.NginxPushKeysDocument,
+    "\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n": typeof types.E2ERetentionTemplateDocument,
+    "\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n": typeof types.E2ERetentionFrozenDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": typeof types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": typeof types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": typeof types.CreateTokenDocument,
@@ -71,6 +73,8 @@ const documents: Documents = {
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": types.HookedLiveStreamsDocument,
     "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": types.EmbeddedPushKeysDocument,
     "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n": types.NginxPushKeysDocument,
+    "\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n": types.E2ERetentionTemplateDocument,
+    "\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n": types.E2ERetentionFrozenDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": types.CreateTokenDocument,
@@ -156,6 +160,14 @@ export function graphql(source: "\n  query EmbeddedPushKeys { domainGroups { edg
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n"): (typeof documents)["\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n"): (typeof documents)["\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
