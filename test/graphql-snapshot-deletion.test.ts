@@ -188,6 +188,14 @@ describe("snapshot(id), deleteSnapshots, deleteSnapshotsOf and template retentio
       expect(again.data!.deleteSnapshotsOf).toBe(0);
     });
 
+    it("deletes the caller's images of a domain whose group is gone", async () => {
+      // No domain group has this domain any more; the images stay Alice's.
+      const row = await seed(await streamOf(alice, aliceTemplate, "gone.example.com", "left"), new Date("2026-05-06T00:00:00Z"));
+      const r = await alice.admin(DeleteSnapshotsOf, { domain: "gone.example.com", app: "live", stream: "left", before: "2027-01-01T00:00:00Z" });
+      expect(r.data!.deleteSnapshotsOf).toBe(1);
+      expect(await exists(row)).toBe(false);
+    });
+
     it("answers NOT_FOUND for another account's domain and deletes none of its images", async () => {
       const row = await seed(await streamOf(bob, bobTemplate, "bob.example.com", "guarded"), new Date("2026-05-05T00:00:00Z"));
       const r = await alice.admin(DeleteSnapshotsOf, { domain: "bob.example.com", app: "live", stream: "guarded", before: "2027-01-01T00:00:00Z" });

@@ -2,7 +2,7 @@ import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { snapshotsTable } from "../db/schema";
 import { badInput } from "../errors";
-import { getOwnDomainGroup } from "./domain-groups";
+import { assertNotAnotherAccountsDomain } from "./domain-groups";
 import { keysetAfter, keysetOrder } from "./keyset";
 import { assertSegmentName, printable } from "./names";
 import { isUuid, type Cursor } from "./pagination";
@@ -120,7 +120,7 @@ export interface DeleteOfStreamInput {
 /**
  * Deletes the caller's snapshots of one stream captured before `before`, oldest first, in
  * batches (no long transaction), at most MAX_DELETE_OF_STREAM per call; returns how many went.
- * Another account's domain is NOT_FOUND.
+ * Another account's domain is NOT_FOUND; the caller's images of a domain group since deleted can go.
  */
 export async function deleteSnapshotsOf(
   db: Database,
@@ -132,7 +132,7 @@ export async function deleteSnapshotsOf(
   const app = assertSegmentName("app", input.app);
   const stream = assertSegmentName("stream", input.stream);
   const before = assertQueryableInstant("before", input.before);
-  const group = await getOwnDomainGroup(db, v, input.domain);
+  const domain = await assertNotAnotherAccountsDomain(db, v, input.domain);
   const s = snapshotsTable;
   let count = 0;
   let after: Cursor | null = null;
@@ -144,7 +144,7 @@ export async function deleteSnapshotsOf(
       .where(
         and(
           eq(s.accountId, v.accountId),
-          eq(s.domain, group.pushDomain),
+          eq(s.domain, domain),
           eq(s.appName, app),
           eq(s.streamName, stream),
           lt(s.capturedAt, before),

@@ -2,7 +2,7 @@ import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { snapshotsTable } from "../db/schema";
 import { badInput } from "../errors";
-import { getOwnDomainGroup } from "./domain-groups";
+import { assertNotAnotherAccountsDomain } from "./domain-groups";
 import { assertSegmentName } from "./names";
 import { assertQueryableInstant } from "./timestamps";
 import { requireViewer, type Viewer } from "./viewer";
@@ -44,7 +44,8 @@ export function assertStatsRange(from: Date, to: Date, bucket: StatsBucket): voi
 
 /**
  * Count and bytes of the caller's snapshots per UTC hour or day in [from, to), oldest first;
- * only buckets that have snapshots are listed. Another account's domain is NOT_FOUND.
+ * only buckets that have snapshots are listed. Another account's domain is NOT_FOUND; a domain
+ * no account has any more still shows the caller's images there.
  */
 export async function snapshotStats(db: Database, viewer: Viewer | null, query: SnapshotStatsQuery): Promise<SnapshotStat[]> {
   const v = requireViewer(viewer);
@@ -52,7 +53,7 @@ export async function snapshotStats(db: Database, viewer: Viewer | null, query: 
   const stream = query.stream != null ? assertSegmentName("stream", query.stream) : undefined;
   if (stream && !app) throw badInput("app", "filtering by stream needs app as well");
   assertStatsRange(query.from, query.to, query.bucket);
-  const group = await getOwnDomainGroup(db, v, query.domain);
+  const domain = await assertNotAnotherAccountsDomain(db, v, query.domain);
   const s = snapshotsTable;
   const unit = sql.raw(query.bucket === "HOUR" ? "'hour'" : "'day'");
   // The three-argument date_trunc cuts at UTC boundaries whatever the session's time zone.
@@ -67,7 +68,7 @@ export async function snapshotStats(db: Database, viewer: Viewer | null, query: 
     .where(
       and(
         eq(s.accountId, v.accountId),
-        eq(s.domain, group.pushDomain),
+        eq(s.domain, domain),
         app ? eq(s.appName, app) : undefined,
         stream ? eq(s.streamName, stream) : undefined,
         gte(s.capturedAt, query.from),
