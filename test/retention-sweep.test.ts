@@ -17,6 +17,7 @@ import { createS3ObjectStore } from "../src/storage/s3-store";
 import { createServerDatabase } from "./support/db";
 import { DAY_MS, insertLiveStream, objectExists, seedSnapshot, snapshotIds } from "./support/retention-seed";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from "./support/storage-s3rver";
+import { waitFor } from "./support/wait";
 
 interface StoreFixture {
   store: ObjectStore;
@@ -200,6 +201,27 @@ describe.each([
     expect(await snapshotIds(db)).toEqual([]);
     expect(await present(rows)).toEqual(rows.map(() => false));
     expect(deleted.get({ cause: "retention" })).toBe(rows.length);
+  });
+
+  it("sweeps on its own soon after start, and not after stop", async () => {
+    const seq = await template("seq-timer", "SEQUENCE", 1);
+    const stream = await live(seq, "timer");
+    const expired = await seedSnapshot(db, fixture.store, stream, new Date(Date.now() - 2 * DAY_MS));
+    const sweep = sweepOf({ firstDelayMs: 50, intervalMs: 3_600_000 });
+    expect(sweep.lastSweepAt).toBeNull();
+    sweep.start();
+    await waitFor(() => sweep.lastSweepAt !== null, 20_000, "the first sweep");
+    await sweep.stop();
+    expect(await snapshotIds(db)).toEqual([]);
+    expect(await objectExists(fixture.store, expired.bucket, expired.key)).toBe(false);
+
+    const later = await seedSnapshot(db, fixture.store, stream, new Date(Date.now() - 3 * DAY_MS));
+    const stopped = sweepOf({ firstDelayMs: 50, intervalMs: 50 });
+    stopped.start();
+    await stopped.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped.lastSweepAt).toBeNull();
+    expect(await snapshotIds(db)).toEqual([later.id]);
   });
 
   it("runs once when two sweeps start at once: the second finds the lock taken and deletes nothing", async () => {
