@@ -281,6 +281,7 @@ export function createApp(config: Config, options: AppOptions): App {
               await store!.delete(bucket, key);
             } catch (error) {
               snapshotDeleteFailures.inc({ cause: "request" });
+              logger.warn({ err: error, bucket, key }, "could not delete a snapshot's image; its row is kept");
               throw error;
             }
             snapshotsDeleted.inc({ cause: "request" });
