@@ -23,6 +23,7 @@ import { provideInitialAdminToken } from "./initial-admin-token";
 import type { Logger } from "./logger";
 import { loadOrCreateInstanceId } from "./pipeline/instance-id";
 import { createLiveCapture, type LiveCapture } from "./pipeline/live-capture";
+import { createRetentionSweep, type RetentionSweep } from "./pipeline/retention-sweep";
 import { createFsObjectStore, loadOrCreateSigningKey } from "./storage/fs-store";
 import type { ObjectStore } from "./storage/object-store";
 import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry";
@@ -37,6 +38,10 @@ export interface AppOptions {
   uploadRetry?: Partial<RetryPolicy>;
   /** Shorter stream leases for tests (default 60 s). */
   streamLeaseMs?: number;
+  /** Delay of the first retention sweep (default: a minute, or the interval if shorter). */
+  retentionFirstSweepMs?: number;
+  /** Object deletes a sweep keeps in flight; s3rver (tests) cannot take concurrent ones in one folder. */
+  retentionDeleteConcurrency?: number;
 }
 
 export interface App {
@@ -57,6 +62,8 @@ export interface App {
   readonly engine: InspectableCaptureEngine;
   /** Base URL of the listener of its own that serves /metrics, when METRICS_PORT is set. */
   readonly metricsUrl: string | null;
+  /** Deletes expired images on a timer; `sweep()` runs one at once. */
+  readonly retention: RetentionSweep;
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {
@@ -95,6 +102,7 @@ export function createApp(config: Config, options: AppOptions): App {
   let rtmp: EmbeddedRtmpServer | undefined;
   let ws: ReturnType<typeof attachGraphQLWebSocket> | undefined;
   let engine: InspectableCaptureEngine | undefined;
+  let retention: RetentionSweep | undefined;
   let baseUrl = "";
   /** Ready only once start() has finished: the first token and the admin socket come after listen. */
   let started = false;
@@ -122,6 +130,19 @@ export function createApp(config: Config, options: AppOptions): App {
   const publishRefusals = metrics.counter("livesnap_publish_refusals_total", "Publishes refused, by ingest source and reason.");
 
   const rateLimited = metrics.counter("livesnap_rate_limited_total", "Requests refused by a rate limit, by reason.");
+  const snapshotsDeleted = metrics.counter(
+    "livesnap_snapshots_deleted_total",
+    "Snapshot images deleted with their rows, by cause (retention, request).",
+  );
+  const snapshotDeleteFailures = metrics.counter(
+    "livesnap_snapshot_delete_failures_total",
+    "Snapshot images the object store would not delete (their rows are kept), by cause.",
+  );
+  metrics.gauge(
+    "livesnap_retention_last_sweep_seconds",
+    "When the last retention sweep of this instance finished (Unix time); 0: none yet.",
+    () => (retention?.lastSweepAt ? retention.lastSweepAt.getTime() / 1000 : 0),
+  );
   const exposure = metricsExposure(config.metrics, config.host);
   const metricsServer =
     exposure.on === "own-listener" ? createHttpServer([metricsRoute(metrics, { token: exposure.token })], logger) : null;
@@ -204,6 +225,9 @@ export function createApp(config: Config, options: AppOptions): App {
     get metricsUrl() {
       return metricsUrl;
     },
+    get retention() {
+      return need(retention, "retention");
+    },
 
     async start() {
       const version = await assertFfmpegAvailable(config.ffmpegPath);
@@ -264,6 +288,16 @@ export function createApp(config: Config, options: AppOptions): App {
           }),
           pushUrlBase: () => config.pushUrlBase ?? defaultPushUrlBase(rtmp ? rtmp.port : null),
           allowedBuckets: store.driver === "fs" ? config.fsBuckets : undefined,
+          deleteSnapshotObject: async (bucket, key) => {
+            try {
+              await store!.delete(bucket, key);
+            } catch (error) {
+              snapshotDeleteFailures.inc({ cause: "request" });
+              logger.warn({ err: error, bucket, key }, "could not delete a snapshot's image; its row is kept");
+              throw error;
+            }
+            snapshotsDeleted.inc({ cause: "request" });
+          },
         },
       });
       ws = attachGraphQLWebSocket({ server, yoga, auth, logger, limits: config.limits });
@@ -304,6 +338,19 @@ export function createApp(config: Config, options: AppOptions): App {
       );
 
       await capture.start(engine);
+
+      retention = createRetentionSweep({
+        database,
+        store,
+        logger,
+        intervalMs: config.retentionSweepMs,
+        firstDelayMs: options.retentionFirstSweepMs ?? Math.min(60_000, config.retentionSweepMs),
+        deleteConcurrency: options.retentionDeleteConcurrency,
+        deleted: snapshotsDeleted,
+        failures: snapshotDeleteFailures,
+      });
+      retention.start();
+      stops.unshift(() => retention!.stop());
 
       if (config.rtmpPort !== 0) {
         rtmp = createEmbeddedRtmpServer({

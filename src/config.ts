@@ -113,6 +113,7 @@ const envSchema = z
     METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters"),
     METRICS_HOST: optionalString,
     METRICS_PORT: unsetWhenBlank(integerIn(0, 65535)),
+    RETENTION_SWEEP_SECONDS: integerIn(60, 604_800, "seconds").default(3600),
     FS_BUCKETS: z
       .string()
       .default(FS_DEFAULT_BUCKET)
@@ -183,6 +184,8 @@ export interface Config {
   metrics: { token: string | undefined; listener: { host: string; port: number } | undefined };
   /** Buckets a template may name on the fs store; the s3 store takes any valid name. */
   fsBuckets: string[];
+  /** Time between retention sweeps (the first comes within a minute of start). */
+  retentionSweepMs: number;
 }
 
 /** What one client may hold or do; none of these is reached by a well-behaved client. */
@@ -274,5 +277,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       listener: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
     },
     fsBuckets: list(e.FS_BUCKETS),
+    retentionSweepMs: e.RETENTION_SWEEP_SECONDS * 1000,
   };
 }

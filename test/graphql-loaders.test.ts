@@ -11,7 +11,7 @@ setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
 const row = (): SnapshotRow => ({
-  id: randomUUID(), accountId: randomUUID(), liveStreamId: null, domain: "d.example", appName: "a", streamName: "s",
+  id: randomUUID(), accountId: randomUUID(), liveStreamId: null, templateId: null, domain: "d.example", appName: "a", streamName: "s",
   sourceId: "src", bucket: "livesnap", key: `snapshot/${randomUUID()}.jpg`, format: "JPG", width: 8, height: 8, bytes: 1, capturedAt: new Date(),
 });
 
@@ -22,6 +22,7 @@ describe("GraphQL loaders", () => {
       bus: createInProcessEventBus(),
       signSnapshotUrl: async (_bucket: string, key: string) => ({ url: `https://x/${key}?n=${++signatures}`, expiresAt: new Date() }),
       pushUrlBase: () => "rtmp://{domain}",
+      deleteSnapshotObject: async () => {},
     };
     const loaders = createLoaders({} as Database, services, "subscription");
     const collected: string[] = [];

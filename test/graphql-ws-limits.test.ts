@@ -23,7 +23,7 @@ const SUBSCRIPTION = "subscription { snapshotCreated { id } }";
 
 function snapshotOf(accountId: string): SnapshotRow {
   return {
-    id: randomUUID(), accountId, liveStreamId: null, domain: "ws-limits.example", appName: "live", streamName: "cam",
+    id: randomUUID(), accountId, liveStreamId: null, templateId: null, domain: "ws-limits.example", appName: "live", streamName: "cam",
     sourceId: "src", bucket: "livesnap", key: "snapshot/x.jpg", format: "JPG", width: 8, height: 8, bytes: 1, capturedAt: new Date(),
   };
 }

@@ -25,6 +25,9 @@ function flakyStore(failures: number, error: () => unknown = () => new Error("co
     async signedGetUrl() {
       throw new Error("not used");
     },
+    async delete() {
+      throw new Error("not used");
+    },
     async ping() {},
     async close() {},
   };

@@ -23,6 +23,12 @@ export interface DatabaseHandle {
   driver: "pglite" | "postgres";
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Runs `work` only if this caller gets the session-level advisory lock `key`, held on a
+   * connection of its own until `work` settles (a process that dies loses it with its
+   * connection); `{ locked: false }` at once when another holder has it.
+   */
+  withAdvisoryLock<T>(key: number, work: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }>;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       ping: async () => {
         await db.execute(sql`select 1`);
       },
+      withAdvisoryLock: async (key, work) => {
+        const session = await client.reserve();
+        try {
+          const [row] = await session<{ locked: boolean }[]>`select pg_try_advisory_lock(${key}::bigint) as locked`;
+          if (!row?.locked) return { locked: false };
+          try {
+            return { locked: true, value: await work() };
+          } finally {
+            await session`select pg_advisory_unlock(${key}::bigint)`;
+          }
+        } finally {
+          session.release();
+        }
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -86,12 +106,30 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])],
   });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
+  // PGlite is one session, in which advisory locks are re-entrant: holders in this process
+  // (the only one that can open this database) are told apart here.
+  const heldLocks = new Set<number>();
   return {
     db,
     driver: "pglite",
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => {
       await db.execute(sql`select 1`);
+    },
+    withAdvisoryLock: async (key, work) => {
+      if (heldLocks.has(key)) return { locked: false };
+      heldLocks.add(key);
+      try {
+        const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1::bigint) as locked", [key]);
+        if (!rows[0]?.locked) return { locked: false };
+        try {
+          return { locked: true, value: await work() };
+        } finally {
+          await client.query("select pg_advisory_unlock($1::bigint)", [key]);
+        }
+      } finally {
+        heldLocks.delete(key);
+      }
     },
     close: async () => {
       try {

@@ -137,6 +137,17 @@ async function getOwnDomainGroupById(db: Database, viewer: Viewer, id: string): 
   return group;
 }
 
+/**
+ * The push domain of a query over the caller's images, which may outlive their domain group:
+ * another account's domain is NOT_FOUND, one no account has any more is the caller's to read.
+ */
+export async function assertNotAnotherAccountsDomain(db: Database, viewer: Viewer, domain: string, field = "domain"): Promise<string> {
+  const pushDomain = assertDomain(field, domain);
+  const group = await findDomainGroupByPushDomain(db, pushDomain);
+  if (group && group.accountId !== viewer.accountId) throw notFound(`domain ${pushDomain}`, field);
+  return pushDomain;
+}
+
 /** For ingest, which acts for whichever account owns the domain. */
 export async function findDomainGroupByPushDomain(db: Database, pushDomain: string): Promise<DomainGroupRow | undefined> {
   const [row] = await db.select().from(domainGroupsTable).where(eq(domainGroupsTable.pushDomain, pushDomain));

@@ -42,6 +42,12 @@ const fields = {
     .string()
     .regex(BUCKET, "bucket must be a valid bucket name (3..63 lower-case letters, digits, '.', '-')")
     .nullable(),
+  retentionDays: z
+    .number({ error: "retentionDays must be an integer" })
+    .int("retentionDays must be an integer")
+    .min(1, "retentionDays must be from 1 to 3650 days")
+    .max(3650, "retentionDays must be from 1 to 3650 days")
+    .nullable(),
 };
 
 const createSchema = z.object({
@@ -53,6 +59,7 @@ const createSchema = z.object({
   fillMode: fields.fillMode.optional(),
   storageMode: fields.storageMode,
   bucket: fields.bucket.optional(),
+  retentionDays: fields.retentionDays.optional(),
 });
 const updateSchema = createSchema.partial().extend({ name: fields.name.optional() });
 
@@ -115,6 +122,7 @@ export async function createSnapshotTemplate(
         fillMode: data.fillMode ?? "STRETCH",
         storageMode: data.storageMode,
         bucket: data.bucket ?? null,
+        retentionDays: data.retentionDays ?? null,
       })
       .returning();
     return row!;
@@ -124,7 +132,10 @@ export async function createSnapshotTemplate(
   }
 }
 
-/** Streams already live keep the settings frozen at their publish; later publishes see the update. */
+/**
+ * Streams already live keep the settings frozen at their publish; later publishes see the update.
+ * retentionDays is the exception: it applies at once to every image the template has taken.
+ */
 export async function updateSnapshotTemplate(
   db: Database,
   viewer: Viewer | null,

@@ -4,7 +4,8 @@ import { snapshotsTable, type SnapshotRow } from "../db/schema";
 import { badInput } from "../errors";
 import { keysetAfter, keysetOrder } from "./keyset";
 import { assertDomain, assertSegmentName } from "./names";
-import { fetchPage, type Page, type PageArgs } from "./pagination";
+import { notFound } from "../errors";
+import { fetchPage, isUuid, type Page, type PageArgs } from "./pagination";
 import { assertQueryableInstant } from "./timestamps";
 import { requireViewer, type Viewer } from "./viewer";
 
@@ -48,6 +49,16 @@ export async function listSnapshots(db: Database, viewer: Viewer | null, query: 
         .limit(limit),
     (r) => ({ at: r.capturedAt, id: r.id }),
   );
+}
+
+/** One of the caller's snapshots; null when unknown or another account's. */
+export async function getSnapshot(db: Database, viewer: Viewer | null, id: string): Promise<SnapshotRow | null> {
+  const v = requireViewer(viewer);
+  // As snapshotTemplate(id): an id no row could ever have is named, one merely gone is null.
+  if (!isUuid(id)) throw notFound("snapshot", "id");
+  const s = snapshotsTable;
+  const [row] = await db.select().from(s).where(and(eq(s.id, id), eq(s.accountId, v.accountId)));
+  return row ?? null;
 }
 
 /** The newest snapshot of each of these live streams, in one query. */

@@ -22,6 +22,7 @@ export function freezeTemplate(t: SnapshotTemplateRow): FrozenTemplate {
     fillMode: t.fillMode,
     storageMode: t.storageMode,
     bucket: t.bucket,
+    retentionDays: t.retentionDays,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };
@@ -186,6 +187,7 @@ export async function recordSnapshot(db: Database, snapshot: typeof snapshotsTab
       target: [snapshotsTable.bucket, snapshotsTable.key],
       set: {
         liveStreamId: sql`excluded.live_stream_id`,
+        templateId: sql`excluded.template_id`,
         width: sql`excluded.width`,
         height: sql`excluded.height`,
         bytes: sql`excluded.bytes`,

@@ -15,6 +15,8 @@ export interface GraphQLServices {
   signSnapshotUrl(bucket: string, key: string): Promise<SignedUrl>;
   /** Base of the publish URLs pushUrl hands out, `{domain}` standing for the push domain. */
   pushUrlBase(): string;
+  /** Removes a snapshot's image from the object store (deleteSnapshots); a missing one counts as removed. */
+  deleteSnapshotObject(bucket: string, key: string): Promise<void>;
   /** Buckets a template may name; undefined: any valid bucket name (the s3 store). */
   allowedBuckets?: readonly string[] | undefined;
 }

@@ -5,6 +5,7 @@ import "./types/snapshot-template";
 import "./types/snapshot-config";
 import "./types/effective-template";
 import "./types/snapshot";
+import "./types/snapshot-stat";
 import "./types/live-stream";
 import "./types/push-url";
 

@@ -202,6 +202,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       row = await recordSnapshot(db, {
         accountId: stream.accountId,
         liveStreamId: image.liveStreamId,
+        templateId: template.id,
         domain: stream.domain,
         appName: stream.app,
         streamName: stream.stream,

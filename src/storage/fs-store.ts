@@ -58,6 +58,12 @@ export function createFsObjectStore(options: FsObjectStoreOptions): FsObjectStor
       await writeAtomically(path, body);
     },
 
+    async delete(bucket, key) {
+      // objectPath refuses any name that would resolve outside rootDir; force: a missing file is success.
+      // Emptied date folders stay: removing one could race a put creating its next image there.
+      await rm(objectPath(rootDir, bucket, key), { force: true });
+    },
+
     async signedGetUrl(bucket, key, ttlSeconds) {
       assertBucketName(bucket);
       assertObjectKey(key);

@@ -5,6 +5,8 @@ export interface ObjectStore {
   readonly defaultBucket: string;
   /** Stores (or overwrites) one object; retries are the caller's business. */
   put(object: { bucket: string; key: string; body: Buffer; contentType: string }): Promise<void>;
+  /** Removes one object; one that is not there counts as removed. */
+  delete(bucket: string, key: string): Promise<void>;
   /** A GET URL that works without credentials until `expiresAt`. */
   signedGetUrl(bucket: string, key: string, ttlSeconds: number): Promise<{ url: string; expiresAt: Date }>;
   /** Resolves while the store answers; rejects (within seconds) while it does not. For /readyz. */

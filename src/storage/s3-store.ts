@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { ObjectStore } from "./object-store";
 import { assertTtl } from "./signed-url-ttl";
@@ -65,6 +65,11 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): S3ObjectStor
       await client.send(
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }),
       );
+    },
+
+    // S3 answers 204 for a key it does not have, so a repeated delete succeeds.
+    async delete(bucket, key) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
 
     async signedGetUrl(bucket, key, ttlSeconds) {

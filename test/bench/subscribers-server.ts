@@ -55,6 +55,7 @@ async function answer(request: Request): Promise<unknown> {
         id: randomUUID(),
         accountId,
         liveStreamId: null,
+        templateId: null,
         domain: "push.bench.example.com",
         appName: "live",
         streamName: `seq${request.seq}`,

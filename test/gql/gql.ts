@@ -21,6 +21,8 @@ type Documents = {
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": typeof types.HookedLiveStreamsDocument,
     "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": typeof types.EmbeddedPushKeysDocument,
     "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n": typeof types.NginxPushKeysDocument,
+    "\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n": typeof types.E2ERetentionTemplateDocument,
+    "\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n": typeof types.E2ERetentionFrozenDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": typeof types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": typeof types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": typeof types.CreateTokenDocument,
@@ -42,6 +44,12 @@ type Documents = {
     "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.IsoRevokeDocument,
     "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": typeof types.IsoTokenDocument,
     "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n": typeof types.GroupKeysDocument,
+    "\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n": typeof types.CreateRetainingTemplateDocument,
+    "\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n": typeof types.UpdateRetentionDocument,
+    "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n": typeof types.SnapshotByIdDocument,
+    "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }": typeof types.DeleteSnapshotsDocument,
+    "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n": typeof types.DeleteSnapshotsOfDocument,
+    "\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n": typeof types.StatsDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": typeof types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": typeof types.UpdateTemplateDocument,
@@ -68,6 +76,8 @@ const documents: Documents = {
     "\n  query HookedLiveStreams($domain: String) {\n    liveStreams(domain: $domain) { edges { node { id streamName status template { name } } } }\n  }\n": types.HookedLiveStreamsDocument,
     "\n  query EmbeddedPushKeys { domainGroups { edges { node { id pushDomain pushAuthKeys { primary backup } } } } }\n": types.EmbeddedPushKeysDocument,
     "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n": types.NginxPushKeysDocument,
+    "\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n": types.E2ERetentionTemplateDocument,
+    "\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n": types.E2ERetentionFrozenDocument,
     "\n  query RestartSnapshots($domain: String!) { snapshots(domain: $domain) { edges { node { key } } } }\n": types.RestartSnapshotsDocument,
     "mutation CreateAccount($name: String!) { createAccount(name: $name) { id name } }": types.CreateAccountDocument,
     "\n  mutation CreateToken($accountId: ID!, $role: Role!) {\n    createApiToken(accountId: $accountId, role: $role) { token apiToken { id role accountId } }\n  }\n": types.CreateTokenDocument,
@@ -89,6 +99,12 @@ const documents: Documents = {
     "mutation IsoRevoke($id: ID!) { revokeApiToken(id: $id) }": types.IsoRevokeDocument,
     "mutation IsoToken($accountId: ID!) { createApiToken(accountId: $accountId, role: ADMIN) { token } }": types.IsoTokenDocument,
     "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n": types.GroupKeysDocument,
+    "\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n": types.CreateRetainingTemplateDocument,
+    "\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n": types.UpdateRetentionDocument,
+    "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n": types.SnapshotByIdDocument,
+    "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }": types.DeleteSnapshotsDocument,
+    "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n": types.DeleteSnapshotsOfDocument,
+    "\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n": types.StatsDocument,
     "\n  query Templates($first: Int, $after: String) {\n    snapshotTemplates(first: $first, after: $after) {\n      edges { cursor node { id name } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": types.UpdateTemplateDocument,
@@ -150,6 +166,14 @@ export function graphql(source: "\n  query EmbeddedPushKeys { domainGroups { edg
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query NginxPushKeys { domainGroups { edges { node { id pushAuthKeys { primary backup } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n"): (typeof documents)["\n  mutation E2ERetentionTemplate($input: CreateSnapshotTemplateInput!) { createSnapshotTemplate(input: $input) { id retentionDays } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n"): (typeof documents)["\n  query E2ERetentionFrozen($domain: String) { liveStreams(domain: $domain) { edges { node { template { retentionDays } } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -234,6 +258,30 @@ export function graphql(source: "mutation IsoToken($accountId: ID!) { createApiT
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n"): (typeof documents)["\n  query GroupKeys { domainGroups(first: 50) { edges { node { id pushDomain pushAuth pushAuthKeys { primary backup } } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n"): (typeof documents)["\n  mutation CreateRetainingTemplate($input: CreateSnapshotTemplateInput!) {\n    createSnapshotTemplate(input: $input) { id retentionDays }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n"): (typeof documents)["\n  mutation UpdateRetention($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id retentionDays }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n"): (typeof documents)["\n  query SnapshotById($id: ID!) { snapshot(id: $id) { id key bucket bytes url urlExpiresAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }"): (typeof documents)["mutation DeleteSnapshots($ids: [ID!]!) { deleteSnapshots(ids: $ids) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n"): (typeof documents)["\n  mutation DeleteSnapshotsOf($domain: String!, $app: String!, $stream: String!, $before: DateTime!) {\n    deleteSnapshotsOf(domain: $domain, app: $app, stream: $stream, before: $before)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n"): (typeof documents)["\n  query Stats($domain: String!, $app: String, $stream: String, $from: DateTime!, $to: DateTime!, $bucket: StatsBucket!) {\n    snapshotStats(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, bucket: $bucket) { start count bytes }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

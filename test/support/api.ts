@@ -57,6 +57,9 @@ export async function createTestApi(services?: Partial<GraphQLServices>): Promis
         throw new Error("this test API signs no URLs");
       },
       pushUrlBase: () => "rtmp://{domain}",
+      deleteSnapshotObject: async () => {
+        throw new Error("this test API deletes no objects");
+      },
       ...services,
     },
   });

@@ -24,7 +24,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { captureTunables?: Partial<CaptureTunables>; streamLeaseMs?: number; logger?: Logger } = {},
+  options: { captureTunables?: Partial<CaptureTunables>; streamLeaseMs?: number; logger?: Logger; retentionDeleteConcurrency?: number } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "livesnap-test-"));
   const server = await createServerDatabase();
@@ -42,6 +42,7 @@ export async function startTestApp(
       logger: options.logger ?? silentLogger(),
       captureTunables: options.captureTunables,
       streamLeaseMs: options.streamLeaseMs,
+      retentionDeleteConcurrency: options.retentionDeleteConcurrency,
       uploadRetry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 500 },
     });
   let app = build();

@@ -69,6 +69,7 @@ export const INT_BOUNDS: Record<string, [number, number]> = {
   height: [8, 8192],
   intervalSeconds: [5, 3600],
   expiresInSeconds: [60, 2_592_000],
+  retentionDays: [1, 3650],
 };
 
 /** Values past an Int argument's range or not an Int at all. */

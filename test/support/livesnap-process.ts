@@ -122,9 +122,10 @@ export interface Livesnap extends Run {
   env: Record<string, string>;
 }
 
-/** `npm start` as a user runs it, on free HTTP and RTMP ports of 127.0.0.1. */
+/** `npm start` as a user runs it, on a free HTTP port of 127.0.0.1 (RTMP disabled unless `env` sets RTMP_PORT). */
 export async function startLivesnap(env: Record<string, string>): Promise<Livesnap> {
-  const full = { HOST: "127.0.0.1", PORT: String(await freePort()), RTMP_PORT: String(await freePort()), LOG_LEVEL: "info", ...env };
+  // RTMP off unless a test asks for it: a port picked free now may be taken by the time a slow start binds it.
+  const full = { HOST: "127.0.0.1", PORT: String(await freePort()), RTMP_PORT: "0", LOG_LEVEL: "info", ...env };
   return { ...run([MAIN], full), url: `http://127.0.0.1:${full.PORT}`, env: full };
 }
 

@@ -16,6 +16,8 @@ export interface FrozenTemplate {
   fillMode: "STRETCH" | "PAD_BLACK" | "PAD_WHITE" | "BLUR";
   storageMode: "COVERAGE" | "SEQUENCE";
   bucket: string | null;
+  /** Absent in streams published before retention existed. */
+  retentionDays?: number | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -20,6 +20,8 @@ export const snapshotTemplatesTable = pgTable(
     fillMode: fillModeEnum("fill_mode").notNull().default("STRETCH"),
     storageMode: storageModeEnum("storage_mode").notNull(),
     bucket: text("bucket"),
+    /** Days a snapshot by this template is kept; null: until deleted. */
+    retentionDays: integer("retention_days"),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

@@ -10,6 +10,8 @@ export const snapshotsTable = pgTable(
       .notNull()
       .references(() => accountsTable.id, { onDelete: "cascade" }),
     liveStreamId: uuid("live_stream_id"),
+    /** The template that took it (as frozen in its live stream): its retention applies, as it is now. */
+    templateId: uuid("template_id"),
     domain: text("domain").notNull(),
     appName: text("app_name").notNull(),
     streamName: text("stream_name").notNull(),
@@ -27,6 +29,10 @@ export const snapshotsTable = pgTable(
     unique("snapshots_object_key").on(t.bucket, t.key),
     index("snapshots_listing_idx").on(t.accountId, t.domain, t.capturedAt, t.id),
     index("snapshots_stream_idx").on(t.accountId, t.domain, t.appName, t.streamName, t.capturedAt),
+    /** The retention sweep walks one template's images oldest first. */
+    index("snapshots_retention_idx").on(t.templateId, t.capturedAt, t.id),
+    /** snapshotStats reads a domain's time range from the index alone, app and stream filtered in it. */
+    index("snapshots_stats_idx").on(t.accountId, t.domain, t.capturedAt, t.appName, t.streamName, t.bytes),
   ],
 );
 export type SnapshotRow = typeof snapshotsTable.$inferSelect;

@@ -15,7 +15,7 @@ import { FillMode, SnapshotFormat, StorageMode } from "./enums";
 export type TemplateShape = Omit<SnapshotTemplateRow, "accountId">;
 
 export function fromFrozen(frozen: FrozenTemplate): TemplateShape {
-  return { ...frozen, createdAt: new Date(frozen.createdAt), updatedAt: new Date(frozen.updatedAt) };
+  return { retentionDays: null, ...frozen, createdAt: new Date(frozen.createdAt), updatedAt: new Date(frozen.updatedAt) };
 }
 
 export const SnapshotTemplate = builder.objectRef<TemplateShape>("SnapshotTemplate").implement({
@@ -30,6 +30,10 @@ export const SnapshotTemplate = builder.objectRef<TemplateShape>("SnapshotTempla
     fillMode: t.expose("fillMode", { type: FillMode }),
     storageMode: t.expose("storageMode", { type: StorageMode }),
     bucket: t.exposeString("bucket", { nullable: true, description: "null: the configured default bucket" }),
+    retentionDays: t.exposeInt("retentionDays", {
+      nullable: true,
+      description: "Days each image is kept (a change applies to the images already taken too); null: kept until deleted",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
@@ -47,11 +51,12 @@ const CreateSnapshotTemplateInput = builder.inputType("CreateSnapshotTemplateInp
     fillMode: t.field({ type: FillMode, description: "default STRETCH" }),
     storageMode: t.field({ type: StorageMode, required: true }),
     bucket: t.string(),
+    retentionDays: t.int({ description: "1..3650; left out or null: kept until deleted" }),
   }),
 });
 
 const UpdateSnapshotTemplateInput = builder.inputType("UpdateSnapshotTemplateInput", {
-  description: "Fields left out keep their value; width, height and bucket may be set to null",
+  description: "Fields left out keep their value; width, height, bucket and retentionDays may be set to null",
   fields: (t) => ({
     name: t.string(),
     format: t.field({ type: SnapshotFormat }),
@@ -61,6 +66,7 @@ const UpdateSnapshotTemplateInput = builder.inputType("UpdateSnapshotTemplateInp
     fillMode: t.field({ type: FillMode }),
     storageMode: t.field({ type: StorageMode }),
     bucket: t.string(),
+    retentionDays: t.int({ description: "1..3650; null: kept until deleted" }),
   }),
 });
 

@@ -1,6 +1,7 @@
 import type { SnapshotRow } from "../../db/schema";
 import { assertDomain, assertSegmentName } from "../../domain/names";
-import { listSnapshots } from "../../domain/snapshots";
+import { deleteSnapshots, deleteSnapshotsOf, MAX_DELETE_IDS, MAX_DELETE_OF_STREAM } from "../../domain/snapshot-deletion";
+import { getSnapshot, listSnapshots } from "../../domain/snapshots";
 import { requireViewer } from "../../domain/viewer";
 import { builder } from "../builder";
 import { connectionType, toConnection } from "./connection";
@@ -35,6 +36,13 @@ export const Snapshot = builder.objectRef<SnapshotRow>("Snapshot").implement({
 const SnapshotConnection = connectionType("Snapshot", Snapshot);
 
 builder.queryFields((t) => ({
+  snapshot: t.field({
+    type: Snapshot,
+    nullable: true,
+    description: "One of the caller's snapshots, with a freshly signed URL; null when there is none with this id",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_, args, ctx) => getSnapshot(ctx.db, ctx.viewer, args.id),
+  }),
   snapshots: t.field({
     type: SnapshotConnection,
     description: "Newest first",
@@ -48,6 +56,24 @@ builder.queryFields((t) => ({
       after: t.arg.string(),
     },
     resolve: async (_, args, ctx) => toConnection(await listSnapshots(ctx.db, ctx.viewer, args)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  deleteSnapshots: t.idList({
+    description: `Deletes these snapshots (image and record; at most ${MAX_DELETE_IDS} ids) and returns the ids deleted; ids of no snapshot of the caller's are left out`,
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_, args, ctx) => deleteSnapshots(ctx.db, ctx.viewer, args.ids, ctx.services.deleteSnapshotObject),
+  }),
+  deleteSnapshotsOf: t.int({
+    description: `Deletes a stream's snapshots captured before \`before\`, oldest first, at most ${MAX_DELETE_OF_STREAM} per call, and returns how many; call again while it returns ${MAX_DELETE_OF_STREAM}`,
+    args: {
+      domain: t.arg.string({ required: true }),
+      app: t.arg.string({ required: true }),
+      stream: t.arg.string({ required: true }),
+      before: t.arg({ type: "DateTime", required: true }),
+    },
+    resolve: (_, args, ctx) => deleteSnapshotsOf(ctx.db, ctx.viewer, args, ctx.services.deleteSnapshotObject),
   }),
 }));
 
