@@ -11,6 +11,7 @@ import { newRequestId, withRequestId } from "../request-id";
 import type { AuthGuard } from "./auth-guard";
 import type { GraphQLContext } from "./context";
 import { PerTokenCount } from "./per-token-count";
+import { placeSerializedPayload, SerializedPayloadWebSocket, serializedPayloadOf } from "./ws-serialized-payloads";
 import { GRAPHQL_PATH, isGraphQLErrorLike, type GraphQLServer } from "./yoga";
 
 /** Close codes a client sees, each with a reason naming the limit. */
@@ -86,7 +87,12 @@ export function attachGraphQLWebSocket(deps: {
 }) {
   const log = deps.logger.child({ module: "graphql-ws" });
   const { limits } = deps;
-  const wss = new WebSocketServer({ server: deps.server, path: GRAPHQL_PATH, maxPayload: MAX_GRAPHQL_BODY_BYTES });
+  const wss = new WebSocketServer({
+    server: deps.server,
+    path: GRAPHQL_PATH,
+    maxPayload: MAX_GRAPHQL_BODY_BYTES,
+    WebSocket: SerializedPayloadWebSocket,
+  });
   const connectionsPerToken = new PerTokenCount(limits.wsMaxConnectionsPerToken);
   const connections = new WeakMap<WsContext, Connection>();
   const close = (ctx: WsContext, code: number, reason: string) => ctx.extra.socket.close(code, reason);
@@ -116,6 +122,9 @@ export function attachGraphQLWebSocket(deps: {
     {
       // Close reasons never carry the message of an internal error.
       isProd: true,
+      // Subscribers sharing an event's result share its JSON too: only the envelope is written per message.
+      onNext: (_ctx, _id, _payload, _args, result) => serializedPayloadOf(result) as never,
+      jsonMessageReplacer: placeSerializedPayload,
       execute: (args) => {
         const root = args.rootValue as EnvelopedRoot;
         return withRequestId(root.requestId, () => root.execute(args)) as never;
