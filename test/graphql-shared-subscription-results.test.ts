@@ -139,4 +139,14 @@ describe("one execution per event for identical subscriptions", () => {
     // otherStream: 2 groups (plain, other document); ofB: 1; last: 3, as in the first test.
     expect(await counters()).toEqual({ executed: before.executed + 6, shared: before.shared + 2 });
   });
+
+  it("refuses a variable of the wrong type before any event, naming it", async () => {
+    const token = (await issueTokenForAccount(t.app.database.db, "shared-a", "READER")).token;
+    const s = await openAcknowledged(t.app.url, token);
+    sockets.push(s);
+    s.send({ id: "bad", type: "subscribe", payload: { query: FILTERED, variables: { stream: 5 } } });
+    const refused = await s.message((m) => m.id === "bad" && m.type === "next");
+    expect(refused.payload).toMatchObject({ errors: [{ extensions: { code: "BAD_USER_INPUT", field: "stream" } }] });
+    await s.message((m) => m.id === "bad" && m.type === "complete");
+  });
 });

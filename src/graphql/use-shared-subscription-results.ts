@@ -74,8 +74,8 @@ function resultsOf(source: AsyncIterableIterator<unknown>, resultOf: (event: unk
  * one event to ten thousand subscribers affordable. The result object itself is shared, so
  * each subscriber's error masking and serialisation see the same input as before. This is
  * graphql-js's own subscribe (source stream, then one execution per event with the event as
- * root value) with that execution made shareable; errors before the first event (bad
- * variables, a refused filter) come back as a result, as they did.
+ * root value) with that execution made shareable; errors before the first event (a refused
+ * filter, variables of the wrong type) come back as a result and are masked like any other.
  */
 export function useSharedSubscriptionResults(options: SharedSubscriptionResultsOptions = {}): Plugin<GraphQLContext> {
   const shared = new EventResults(options.onResult ?? (() => {}));
