@@ -143,6 +143,18 @@ export function createApp(config: Config, options: AppOptions): App {
     "When the last retention sweep of this instance finished (Unix time); 0: none yet.",
     () => (retention?.lastSweepAt ? retention.lastSweepAt.getTime() / 1000 : 0),
   );
+  // Plain numbers: one of them moves for every subscriber of every event.
+  const subscriptionResults = { executed: 0, shared: 0 };
+  metrics.counterFrom(
+    "livesnap_subscription_executions_total",
+    "Executions of a subscription's selection set for an event.",
+    () => subscriptionResults.executed,
+  );
+  metrics.counterFrom(
+    "livesnap_subscription_results_shared_total",
+    "Subscription results handed on from an identical subscription's execution of the same event.",
+    () => subscriptionResults.shared,
+  );
   const exposure = metricsExposure(config.metrics, config.host);
   const metricsServer =
     exposure.on === "own-listener" ? createHttpServer([metricsRoute(metrics, { token: exposure.token })], logger) : null;
@@ -280,6 +292,7 @@ export function createApp(config: Config, options: AppOptions): App {
         auth,
         maxSubscriptionsPerToken: config.limits.maxSubscriptionsPerToken,
         corsOrigins: config.corsOrigins,
+        onSubscriptionResult: (source) => subscriptionResults[source]++,
         services: {
           bus,
           signSnapshotUrl: reuseRecentSignatures((bucket, key) => store!.signedGetUrl(bucket, key, ttl), {

@@ -11,6 +11,7 @@ import { newRequestId, withRequestId } from "../request-id";
 import type { AuthGuard } from "./auth-guard";
 import type { GraphQLContext } from "./context";
 import { PerTokenCount } from "./per-token-count";
+import { placeSerializedPayload, SerializedPayloadWebSocket, serializedPayloadOf } from "./ws-serialized-payloads";
 import { GRAPHQL_PATH, isGraphQLErrorLike, type GraphQLServer } from "./yoga";
 
 /** Close codes a client sees, each with a reason naming the limit. */
@@ -86,11 +87,19 @@ export function attachGraphQLWebSocket(deps: {
 }) {
   const log = deps.logger.child({ module: "graphql-ws" });
   const { limits } = deps;
-  const wss = new WebSocketServer({ server: deps.server, path: GRAPHQL_PATH, maxPayload: MAX_GRAPHQL_BODY_BYTES });
+  const wss = new WebSocketServer({
+    server: deps.server,
+    path: GRAPHQL_PATH,
+    maxPayload: MAX_GRAPHQL_BODY_BYTES,
+    WebSocket: SerializedPayloadWebSocket,
+  });
   const connectionsPerToken = new PerTokenCount(limits.wsMaxConnectionsPerToken);
   const connections = new WeakMap<WsContext, Connection>();
   const close = (ctx: WsContext, code: number, reason: string) => ctx.extra.socket.close(code, reason);
   const tooManyConnections = `too many connections for this token (at most ${limits.wsMaxConnectionsPerToken})`;
+  // yoga's context wants a Request; over a socket it carries nothing (the token comes from the
+  // connection params), so every operation gets this one rather than ~2 KB of its own to keep.
+  const operationRequest = new Request(`http://localhost${GRAPHQL_PATH}`);
 
   /** Counts the connection against its token once it has one; false when the token holds too many. */
   function attribute(connection: Connection, tokenId: string): boolean {
@@ -113,6 +122,9 @@ export function attachGraphQLWebSocket(deps: {
     {
       // Close reasons never carry the message of an internal error.
       isProd: true,
+      // Subscribers sharing an event's result share its JSON too: only the envelope is written per message.
+      onNext: (_ctx, _id, _payload, _args, result) => serializedPayloadOf(result) as never,
+      jsonMessageReplacer: placeSerializedPayload,
       execute: (args) => {
         const root = args.rootValue as EnvelopedRoot;
         return withRequestId(root.requestId, () => root.execute(args)) as never;
@@ -158,7 +170,7 @@ export function attachGraphQLWebSocket(deps: {
           const authorization = authorizationIn(ctx.connectionParams) ?? authorizationIn(extensions?.headers);
           const { schema, execute, subscribe, contextFactory, parse, validate } = deps.yoga.getEnveloped({
             ...ctx,
-            request: new Request(`http://localhost${GRAPHQL_PATH}`),
+            request: operationRequest,
             req: ctx.extra.request,
             connectionParams: authorization === undefined ? {} : { authorization },
             params: payload,

@@ -15,6 +15,7 @@ import { schema } from "./schema";
 import { useRequestParamErrors } from "./use-request-param-errors";
 import { useSubscriptionCap } from "./use-subscription-cap";
 import { useSubscriptionLoaders } from "./use-subscription-loaders";
+import { useSharedSubscriptionResults, type SharedSubscriptionResultsOptions } from "./use-shared-subscription-results";
 import { fieldOfVariableRefusal } from "./variable-errors";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -109,6 +110,8 @@ export function createGraphQLServer(deps: {
   maxSubscriptionsPerToken: number;
   /** Exact origins allowed to call cross-origin; none by default. */
   corsOrigins?: readonly string[];
+  /** Told whether each subscription result was executed or shared with other subscribers. */
+  onSubscriptionResult?: SharedSubscriptionResultsOptions["onResult"];
 }): GraphQLServer {
   const log = deps.logger.child({ module: "graphql" });
   return createYoga<InitialContext, GraphQLContext>({
@@ -183,6 +186,7 @@ export function createGraphQLServer(deps: {
       useRequestParamErrors(),
       useSubscriptionLoaders({ db: deps.db, services: deps.services }),
       useSubscriptionCap({ maxPerToken: deps.maxSubscriptionsPerToken }),
+      useSharedSubscriptionResults({ onResult: deps.onSubscriptionResult }),
     ],
   });
 }
