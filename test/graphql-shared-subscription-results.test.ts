@@ -13,7 +13,7 @@ const KEYS = "subscription { snapshotCreated { id key } }";
 
 function snapshotOf(accountId: string, streamName: string): SnapshotRow {
   return {
-    id: randomUUID(), accountId, liveStreamId: null, domain: "shared.example", appName: "live", streamName,
+    id: randomUUID(), accountId, liveStreamId: null, templateId: null, domain: "shared.example", appName: "live", streamName,
     sourceId: "src", bucket: "livesnap", key: `snapshot/shared/live/${streamName}.jpg`, format: "JPG", width: 8, height: 8, bytes: 1,
     capturedAt: new Date(),
   };
