@@ -7,5 +7,6 @@ import "./types/effective-template";
 import "./types/snapshot";
 import "./types/live-stream";
 import "./types/push-url";
+import "./types/viewer";
 
 export const schema = builder.toSchema();
