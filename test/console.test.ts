@@ -29,7 +29,7 @@ describe("web console", () => {
   let t: TestApp;
   let context: BrowserContext;
   let profile: string;
-  let push: Push | undefined;
+  const pushes: Push[] = [];
   let admin: Page;
   const requested: string[] = [];
   const problems: string[] = [];
@@ -67,7 +67,7 @@ describe("web console", () => {
   }, 120_000);
 
   afterAll(async () => {
-    await push?.stop();
+    await Promise.all(pushes.map((p) => p.stop()));
     await context?.close();
     await t?.stop();
     if (profile) await rm(profile, { recursive: true, force: true });
@@ -142,7 +142,7 @@ describe("web console", () => {
     await shot(admin, "live-empty");
 
     const pushedAt = Date.now();
-    push = pushTestStream({ url, fps: FPS, gop: FPS * GOP_S });
+    pushes.push(pushTestStream({ url, fps: FPS, gop: FPS * GOP_S }));
     const image = admin.locator('[data-stream="localhost/live/cam1"] img');
     await image.waitFor({ timeout: (INTERVAL_S + GOP_S + 3) * 1000 + 15_000 });
     const firstSeen = Date.now() - pushedAt;
@@ -157,6 +157,16 @@ describe("web console", () => {
     expect(await tile.textContent()).toContain("thumbs · every 5 s");
     const age = await tile.locator(".age").textContent();
     await expect.poll(() => tile.locator(".age").textContent(), UI).not.toBe(age);
+
+    await admin.goto(`${t.app.url}/console/#/domains`);
+    await admin.getByLabel("App").fill("studio");
+    await admin.getByLabel("Stream").fill("lobby");
+    await admin.getByRole("button", { name: "Get push URL" }).click();
+    await expect.poll(() => admin.locator('[data-copy="push URL"]').textContent(), UI).toContain("/studio/lobby?auth_key=");
+    pushes.push(pushTestStream({ url: (await admin.locator('[data-copy="push URL"]').textContent())!, fps: FPS, gop: FPS * GOP_S, width: 480, height: 270 }));
+    await admin.goto(`${t.app.url}/console/#/live`);
+    await admin.locator('[data-stream="localhost/studio/lobby"] img').waitFor({ timeout: (INTERVAL_S + GOP_S + 3) * 1000 + 15_000 });
+    await expect.poll(() => admin.getByRole("list", { name: "Live streams" }).getByRole("listitem").count(), UI).toBe(2);
     await shot(admin, "live");
   }, 90_000);
 

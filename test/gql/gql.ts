@@ -46,6 +46,7 @@ type Documents = {
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": typeof types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": typeof types.UpdateTemplateDocument,
     "mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }": typeof types.DeleteTemplateDocument,
+    "\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": typeof types.WsCreateTokenDocument,
     "mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.WsRevokeDocument,
     "query WsTemplates { snapshotTemplates { edges { cursor } } }": typeof types.WsTemplatesDocument,
@@ -90,6 +91,7 @@ const documents: Documents = {
     "\n  query GetTemplate($id: ID!) { snapshotTemplate(id: $id) { id name intervalSeconds width height fillMode bucket } }\n": types.GetTemplateDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateSnapshotTemplateInput!) {\n    updateSnapshotTemplate(id: $id, input: $input) { id name intervalSeconds width height updatedAt createdAt }\n  }\n": types.UpdateTemplateDocument,
     "mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }": types.DeleteTemplateDocument,
+    "\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n": types.ViewerDocument,
     "\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": types.WsCreateTokenDocument,
     "mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }": types.WsRevokeDocument,
     "query WsTemplates { snapshotTemplates { edges { cursor } } }": types.WsTemplatesDocument,
@@ -244,6 +246,10 @@ export function graphql(source: "\n  mutation UpdateTemplate($id: ID!, $input: U
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }"): (typeof documents)["mutation DeleteTemplate($id: ID!) { deleteSnapshotTemplate(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -111,7 +111,7 @@ function DomainGroupCard({ group, onChanged }: { group: Group; onChanged: () => 
       <div class="actions">
         <button
           type="button"
-          class="secondary"
+          class="small secondary"
           disabled={!admin || action.busy}
           title={admin ? undefined : READ_ONLY_REASON}
           onClick={() => act(() => api.request(UpdateDomainGroupMutation, { id: group.id, input: { pushAuth: nextAuth } }))}
@@ -120,7 +120,7 @@ function DomainGroupCard({ group, onChanged }: { group: Group; onChanged: () => 
         </button>
         <button
           type="button"
-          class="secondary"
+          class="small secondary"
           disabled={!admin || action.busy}
           title={admin ? "The primary key becomes the backup; URLs signed with the old backup stop working" : READ_ONLY_REASON}
           onClick={() => act(() => api.request(RotatePushAuthKeyMutation, { id: group.id }))}
@@ -129,7 +129,7 @@ function DomainGroupCard({ group, onChanged }: { group: Group; onChanged: () => 
         </button>
         <button
           type="button"
-          class="danger"
+          class="small danger"
           disabled={!admin || action.busy}
           title={admin ? undefined : READ_ONLY_REASON}
           onClick={() => {

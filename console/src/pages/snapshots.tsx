@@ -60,11 +60,11 @@ export function SnapshotsPage({ params }: { params: URLSearchParams }) {
               <option value={d} />
             ))}
           </datalist>
-          <Field label="App" hint="Empty: all apps">
-            <input name="app" value={draft.app} onInput={set("app")} />
+          <Field label="App">
+            <input name="app" placeholder="all apps" value={draft.app} onInput={set("app")} />
           </Field>
-          <Field label="Stream" hint="Empty: all streams">
-            <input name="stream" value={draft.stream} onInput={set("stream")} />
+          <Field label="Stream">
+            <input name="stream" placeholder="all streams" value={draft.stream} onInput={set("stream")} />
           </Field>
           <Field label="From">
             <input name="from" type="datetime-local" step={1} value={draft.from} onInput={set("from")} />

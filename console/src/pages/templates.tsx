@@ -189,8 +189,8 @@ function TemplateForm({ template, onDone, onCancel }: { template: Template | nul
         </Field>
         <Field label="Storage mode" error={fields.storageMode}>
           <select name="storageMode" value={draft.storageMode} onChange={set("storageMode")}>
-            <option value="COVERAGE">Coverage (one object, overwritten)</option>
-            <option value="SEQUENCE">Sequence (one object per snapshot)</option>
+            <option value="COVERAGE">Coverage (overwrite one)</option>
+            <option value="SEQUENCE">Sequence (one per image)</option>
           </select>
         </Field>
         <Field label="Bucket" error={fields.bucket} hint="Empty: the default bucket">
