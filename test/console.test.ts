@@ -134,6 +134,24 @@ describe("web console", () => {
     await expect.poll(() => admin.getByRole("alert").first().textContent(), UI).toContain("CONFLICT");
   });
 
+  it("switches push auth, rotates the key, and shows why a domain group in use cannot be deleted", async () => {
+    await admin.goto(`${t.app.url}/console/#/domains`);
+    const card = admin.getByRole("article", { name: "Domain group localhost" });
+    await card.getByRole("button", { name: "Turn push auth off" }).click();
+    await expect.poll(() => card.locator(".badge").textContent(), UI).toBe("push auth OFF");
+    await card.getByRole("button", { name: "Require push auth" }).click();
+    await expect.poll(() => card.locator(".badge").textContent(), UI).toBe("push auth REQUIRED");
+
+    const primary = await card.locator('[data-copy="primary key"]').textContent();
+    await card.getByRole("button", { name: "Rotate key" }).click();
+    await expect.poll(() => card.locator('[data-copy="backup key"]').textContent(), UI).toBe(primary);
+    expect(await card.locator('[data-copy="primary key"]').textContent()).not.toBe(primary);
+
+    await card.getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => card.getByRole("alert").textContent(), UI).toContain("CONFLICT");
+    expect(await admin.getByRole("article", { name: "Domain group localhost" }).count()).toBe(1);
+  });
+
   it("shows a stream pushed to the URL it hands out on the live wall within interval + GOP + 3 s, and its next image", async () => {
     await admin.goto(`${t.app.url}/console/#/live`);
     await admin.getByRole("button", { name: "Get push URL" }).click();
