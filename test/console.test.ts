@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshotsTable } from "../src/db/schema";
 import { startTestApp, type TestApp } from "./support/app";
 import { ensureConsoleBuilt } from "./support/console-build";
 import { pushTestStream, type Push } from "./support/ffmpeg-push";
@@ -21,6 +22,8 @@ async function launch(userDataDir: string): Promise<BrowserContext> {
     executablePath: "/usr/bin/chromium",
     headless: true,
     viewport: { width: 1280, height: 860 },
+    locale: "en-US",
+    timezoneId: "UTC",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
@@ -211,6 +214,33 @@ describe("web console", () => {
     await admin.getByLabel("To").fill("2001-01-02T00:00:00");
     await admin.getByRole("button", { name: "Show snapshots" }).click();
     await admin.getByText("No snapshot matches").waitFor();
+  });
+
+  it("pages through a long history as the list scrolls, newest first", async () => {
+    const [real] = await t.app.database.db.select().from(snapshotsTable).limit(1);
+    const image = Buffer.from(await (await fetch((await t.app.store.signedGetUrl(real!.bucket, real!.key, 60)).url)).arrayBuffer());
+    const start = Date.parse("2026-01-01T00:00:00Z");
+    for (let i = 0; i < 30; i++) {
+      const key = `snapshot/20260101/${real!.sourceId}/archive/day1/${start + i * 5000}.jpg`;
+      await t.app.store.put({ bucket: real!.bucket, key, body: image, contentType: "image/jpeg" });
+      await t.app.database.db.insert(snapshotsTable).values({
+        ...real!,
+        id: undefined,
+        liveStreamId: null,
+        appName: "archive",
+        streamName: "day1",
+        key,
+        capturedAt: new Date(start + i * 5000),
+      });
+    }
+    await admin.goto(`${t.app.url}/console/#/snapshots?domain=localhost&app=archive&stream=day1`);
+    const thumbs = admin.getByRole("list", { name: "Snapshots" }).getByRole("button");
+    await expect.poll(() => thumbs.count(), UI).toBe(24);
+    const labels = await thumbs.evaluateAll((buttons) => buttons.map((b) => b.getAttribute("aria-label")));
+    expect(labels[0]).toContain(new Date(start + 29 * 5000).toLocaleString("en-US", { timeZone: "UTC" }));
+    await admin.locator(".list-end").scrollIntoViewIfNeeded();
+    await expect.poll(() => thumbs.count(), UI).toBe(30);
+    await expect.poll(() => admin.locator(".list-end").textContent(), UI).toBe("30 snapshots, no more");
   });
 
   it("gives a READER token no way to change anything, and the API refuses it when forced", async () => {
