@@ -56,7 +56,7 @@ export function useAction() {
       setBusy(false);
     }
   };
-  return { busy, error, run, clear: () => setError(undefined) };
+  return { busy, error, run };
 }
 
 export function ErrorBox({ error }: { error: ApiError | undefined }) {
