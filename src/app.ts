@@ -15,6 +15,8 @@ import type { EventBus } from "./events/event-bus";
 import { attachGraphQLWebSocket } from "./graphql/ws";
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from "./graphql/yoga";
 import { createAuthGuard } from "./graphql/auth-guard";
+import { consoleRoute } from "./console/static-route";
+import { imageSourcesOf } from "./console/content-security-policy";
 import { createHttpServer, healthRoutes, limitedBodyRoute, MAX_GRAPHQL_BODY_BYTES, type Route } from "./http-server";
 import { metricsExposure } from "./metrics-exposure";
 import { createEmbeddedRtmpServer, type EmbeddedRtmpServer } from "./ingest/embedded-rtmp";
@@ -176,6 +178,7 @@ export function createApp(config: Config, options: AppOptions): App {
         (req, res) => yoga!.handle(req, res),
       ),
       objectRoute,
+      consoleRoute({ imageSources: () => imageSourcesOf(config, baseUrl) }),
       exposure.on === "main-listener" ? metricsRoute(metrics, { token: exposure.token }) : () => false,
       async (req, res) => {
         for (const route of lateRoutes) if (await route(req, res)) return true;

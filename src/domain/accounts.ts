@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accountsTable, type AccountRow } from "../db/schema";
-import { badInput, conflict } from "../errors";
+import { badInput, conflict, unauthenticated } from "../errors";
 import { pgErrorCode, UNIQUE_VIOLATION } from "./pg-errors";
-import { requireOperator, type Viewer } from "./viewer";
+import { requireOperator, requireViewer, type Viewer } from "./viewer";
 
 const ACCOUNT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
 
@@ -37,5 +37,13 @@ export async function ensureAccount(db: Database, name: string): Promise<Account
   await db.insert(accountsTable).values({ name }).onConflictDoNothing({ target: accountsTable.name });
   const row = await findAccountByName(db, name);
   if (!row) throw new Error(`account ${name} could not be created`);
+  return row;
+}
+
+/** The caller's own account, for a client to show whom a token signs in as. */
+export async function viewerAccount(db: Database, viewer: Viewer | null): Promise<AccountRow> {
+  const v = requireViewer(viewer);
+  const [row] = await db.select().from(accountsTable).where(eq(accountsTable.id, v.accountId));
+  if (!row) throw unauthenticated();
   return row;
 }

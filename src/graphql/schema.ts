@@ -8,5 +8,6 @@ import "./types/snapshot";
 import "./types/snapshot-stat";
 import "./types/live-stream";
 import "./types/push-url";
+import "./types/viewer";
 
 export const schema = builder.toSchema();

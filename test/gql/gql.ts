@@ -57,6 +57,7 @@ type Documents = {
     "\n  mutation RevocationCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": typeof types.RevocationCreateTokenDocument,
     "mutation RevocationRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.RevocationRevokeDocument,
     "query RevocationTemplates { snapshotTemplates { edges { cursor } } }": typeof types.RevocationTemplatesDocument,
+    "\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": typeof types.WsCreateTokenDocument,
     "mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }": typeof types.WsRevokeDocument,
     "query WsTemplates { snapshotTemplates { edges { cursor } } }": typeof types.WsTemplatesDocument,
@@ -112,6 +113,7 @@ const documents: Documents = {
     "\n  mutation RevocationCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": types.RevocationCreateTokenDocument,
     "mutation RevocationRevoke($id: ID!) { revokeApiToken(id: $id) }": types.RevocationRevokeDocument,
     "query RevocationTemplates { snapshotTemplates { edges { cursor } } }": types.RevocationTemplatesDocument,
+    "\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n": types.ViewerDocument,
     "\n  mutation WsCreateToken($accountId: ID!, $role: Role!) { createApiToken(accountId: $accountId, role: $role) { token apiToken { id } } }\n": types.WsCreateTokenDocument,
     "mutation WsRevoke($id: ID!) { revokeApiToken(id: $id) }": types.WsRevokeDocument,
     "query WsTemplates { snapshotTemplates { edges { cursor } } }": types.WsTemplatesDocument,
@@ -310,6 +312,10 @@ export function graphql(source: "mutation RevocationRevoke($id: ID!) { revokeApi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RevocationTemplates { snapshotTemplates { edges { cursor } } }"): (typeof documents)["query RevocationTemplates { snapshotTemplates { edges { cursor } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer { role operator account { id name } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
