@@ -26,6 +26,8 @@ import type { ObjectStore } from "./storage/object-store";
 import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry";
 import { MetricsRegistry, metricsRoute } from "./metrics";
 import { createS3ObjectStore } from "./storage/s3-store";
+import type { CallbackTimings } from "./callbacks/backoff";
+import { DeliveryWorker } from "./callbacks/delivery-worker";
 
 export interface AppOptions {
   logger: Logger;
@@ -34,6 +36,8 @@ export interface AppOptions {
   uploadRetry?: Partial<RetryPolicy>;
   /** Shorter stream leases for tests (default 60 s). */
   streamLeaseMs?: number;
+  /** Faster callback timeouts and retries for tests. */
+  callbackTimings?: Partial<CallbackTimings>;
 }
 
 export interface App {
@@ -240,6 +244,16 @@ export function createApp(config: Config, options: AppOptions): App {
       }
 
       const ttl = config.signedUrlTtlSeconds;
+      const deliveries = new DeliveryWorker({
+        db,
+        logger,
+        metrics,
+        signUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl),
+        allowPrivate: config.callbackAllowPrivate,
+        timings: options.callbackTimings,
+      });
+      deliveries.start();
+      stops.unshift(() => deliveries.stop());
       const auth = createAuthGuard(db, config.limits, (reason) => rateLimited.inc({ reason }));
       yoga = createGraphQLServer({
         db,
@@ -252,6 +266,8 @@ export function createApp(config: Config, options: AppOptions): App {
           signSnapshotUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl),
           pushUrlBase: () => config.pushUrlBase ?? defaultPushUrlBase(rtmp ? rtmp.port : null),
           allowedBuckets: store.driver === "fs" ? config.fsBuckets : undefined,
+          callbackUrlPolicy: { allowPrivate: config.callbackAllowPrivate },
+          wakeCallbackDeliveries: () => deliveries.wake(),
         },
       });
       ws = attachGraphQLWebSocket({ server, yoga, auth, logger, limits: config.limits });
@@ -269,6 +285,7 @@ export function createApp(config: Config, options: AppOptions): App {
         instanceId: config.instanceId ?? (await loadOrCreateInstanceId(config.dataDir)),
         isStillLive: (url, signal) => streamIsReadable(config.ffmpegPath, url, 15_000, signal),
         publishRefusals,
+        onRecorded: (snapshot) => deliveries.snapshotRecorded(snapshot),
       });
       const capture = liveCapture;
       engine = createCaptureEngine({

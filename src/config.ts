@@ -120,6 +120,10 @@ const envSchema = z
         (v) => list(v).length > 0 && list(v).every(isValidBucketName),
         "must be a comma-separated list of bucket names (3..63 of a-z, 0-9, '.', '-')",
       ),
+    CALLBACK_ALLOW_PRIVATE: z
+      .enum(["true", "false", "1", "0", ""], { error: "must be 1, 0, true or false" })
+      .default("")
+      .transform((v) => v === "true" || v === "1"),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
@@ -183,6 +187,8 @@ export interface Config {
   metrics: { token: string | undefined; listener: { host: string; port: number } | undefined };
   /** Buckets a template may name on the fs store; the s3 store takes any valid name. */
   fsBuckets: string[];
+  /** Callback URLs may reach loopback and private addresses (tests, trusted networks). */
+  callbackAllowPrivate: boolean;
 }
 
 /** What one client may hold or do; none of these is reached by a well-behaved client. */
@@ -274,5 +280,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       listener: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
     },
     fsBuckets: list(e.FS_BUCKETS),
+    callbackAllowPrivate: e.CALLBACK_ALLOW_PRIVATE,
   };
 }

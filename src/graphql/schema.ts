@@ -7,5 +7,7 @@ import "./types/effective-template";
 import "./types/snapshot";
 import "./types/live-stream";
 import "./types/push-url";
+import "./types/snapshot-callback";
+import "./types/callback-delivery";
 
 export const schema = builder.toSchema();

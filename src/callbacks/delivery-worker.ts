@@ -1,0 +1,220 @@
+import http from "node:http";
+import https from "node:https";
+import type { Database } from "../db/client";
+import type { SnapshotRow } from "../db/schema";
+import {
+  claimDueDeliveries,
+  enqueueSnapshotDeliveries,
+  pendingDeliveryStats,
+  recordDeliveryAttempt,
+  releaseDeliveries,
+  type ClaimedDelivery,
+} from "../domain/callback-deliveries";
+import type { ResolveHost } from "../domain/callback-urls";
+import type { Logger } from "../logger";
+import type { MetricsRegistry } from "../metrics";
+import { DEFAULT_CALLBACK_TIMINGS, nextAttemptAfterFailure, type CallbackTimings } from "./backoff";
+import { postCallback } from "./http-post";
+import { callbackBody, type SignedUrl } from "./payloads";
+import { signWebhook } from "./signature";
+
+export interface DeliveryWorkerOptions {
+  db: Database;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  /** A fresh signed URL of the image, minted for each attempt. */
+  signUrl(bucket: string, key: string): Promise<SignedUrl>;
+  allowPrivate: boolean;
+  timings?: Partial<CallbackTimings> | undefined;
+  /** Requests in flight at once from this instance. */
+  maxInFlight?: number;
+  /** Requests in flight at once to one callback, so that one slow receiver holds up no other. */
+  maxInFlightPerCallback?: number;
+  resolve?: ResolveHost;
+}
+
+/** What a response body contributes to the delivery log. */
+const MAX_RESPONSE_BYTES = 4096;
+const MAX_ERROR_LENGTH = 300;
+
+/**
+ * Works off the outbox: claims due deliveries (safe with several instances), posts each one
+ * signed, and records the outcome: DELIVERED on 2xx, else PENDING again after a backoff, DEAD once
+ * the retries have run for the give-up horizon. Woken by new rows, and polls for retries.
+ */
+export class DeliveryWorker {
+  private readonly timings: CallbackTimings;
+  private readonly maxInFlight: number;
+  private readonly maxPerCallback: number;
+  private readonly log: Logger;
+  private readonly inFlight = new Map<string, number>();
+  private inFlightTotal = 0;
+  private readonly sends = new Set<Promise<void>>();
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  /** The last claim may have left due rows behind: a freed slot should look again. */
+  private backlog = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private readonly outcomes;
+  private queue = { depth: 0, oldestCreatedAt: null as Date | null };
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    this.timings = { ...DEFAULT_CALLBACK_TIMINGS, ...options.timings };
+    this.maxInFlight = options.maxInFlight ?? 64;
+    this.maxPerCallback = options.maxInFlightPerCallback ?? 8;
+    this.log = options.logger.child({ module: "callbacks" });
+    const m = options.metrics;
+    this.outcomes = m.counter("livesnap_callback_deliveries_total", "Callback delivery attempts, by outcome (delivered, retry, dead).");
+    m.gauge("livesnap_callback_queue_depth", "Callback deliveries pending (due or waiting for a retry).", () => this.queue.depth);
+    m.gauge("livesnap_callback_oldest_pending_seconds", "Age of the oldest pending callback delivery.", () =>
+      this.queue.oldestCreatedAt ? Math.max(0, (Date.now() - this.queue.oldestCreatedAt.getTime()) / 1000) : 0,
+    );
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => {
+      this.wake();
+      this.refreshQueueStats();
+    }, this.timings.pollIntervalMs);
+    this.timer.unref();
+    this.refreshQueueStats();
+    this.wake();
+  }
+
+  /** Waits for the requests in flight (each bounded by the timeout); unsent claims fall due again. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.pumping;
+    await Promise.all([...this.sends]);
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  /** Records one delivery per callback of the snapshot's domain, then sends them at once. */
+  async snapshotRecorded(snapshot: SnapshotRow): Promise<void> {
+    try {
+      if ((await enqueueSnapshotDeliveries(this.options.db, snapshot)) > 0) this.wake();
+    } catch (err) {
+      this.log.error({ err, snapshotId: snapshot.id }, "could not queue callback deliveries of a snapshot");
+    }
+  }
+
+  /** Looks for due deliveries now; calls while it looks are folded into one more look. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((err) => this.log.error({ err }, "could not claim callback deliveries"))
+      .finally(() => {
+        this.pumping = null;
+      });
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.again = false;
+      const free = this.maxInFlight - this.inFlightTotal;
+      if (free <= 0 || this.stopped) return;
+      const saturated = [...this.inFlight].filter(([, n]) => n >= this.maxPerCallback).map(([id]) => id);
+      const now = new Date();
+      const claimed = await claimDueDeliveries(this.options.db, {
+        limit: free,
+        now,
+        // Past the request's deadline, with room for recording its outcome.
+        leaseUntil: new Date(now.getTime() + this.timings.timeoutMs + 30_000),
+        excludeCallbackIds: saturated,
+      });
+      const excess: string[] = [];
+      for (const item of claimed) {
+        if (this.stopped || (this.inFlight.get(item.callback.id) ?? 0) >= this.maxPerCallback) excess.push(item.delivery.id);
+        else this.send(item);
+      }
+      await releaseDeliveries(this.options.db, excess, new Date());
+      this.backlog = claimed.length === free || excess.length > 0;
+      if (claimed.length === free && excess.length === 0) this.again = true;
+    } while (this.again && !this.stopped);
+  }
+
+  private send(item: ClaimedDelivery): void {
+    const callbackId = item.callback.id;
+    this.inFlight.set(callbackId, (this.inFlight.get(callbackId) ?? 0) + 1);
+    this.inFlightTotal += 1;
+    const sending = this.attempt(item)
+      .catch((err) => this.log.error({ err, deliveryId: item.delivery.id }, "could not record a callback delivery attempt"))
+      .finally(() => {
+        const left = (this.inFlight.get(callbackId) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(callbackId);
+        else this.inFlight.set(callbackId, left);
+        this.inFlightTotal -= 1;
+        this.sends.delete(sending);
+        if (this.backlog) this.wake();
+      });
+    this.sends.add(sending);
+  }
+
+  private async attempt({ delivery, callback }: ClaimedDelivery): Promise<void> {
+    const { snapshot } = delivery;
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const signed = await this.options.signUrl(snapshot.bucket, snapshot.key);
+      const body = callbackBody(callback.format, { snapshot, occurredAt: delivery.createdAt }, signed);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers: Record<string, string> =
+        callback.format === "STANDARD"
+          ? {
+              "webhook-id": delivery.webhookId,
+              "webhook-timestamp": String(timestamp),
+              "webhook-signature": signWebhook(callback.signingSecret, delivery.webhookId, timestamp, body),
+            }
+          : { "webhook-id": delivery.webhookId };
+      const response = await postCallback(callback.url, headers, body, {
+        timeoutMs: this.timings.timeoutMs,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+        allowPrivate: this.options.allowPrivate,
+        resolve: this.options.resolve,
+        agents: this.agents,
+      });
+      statusCode = response.statusCode;
+      if (statusCode < 200 || statusCode > 299) {
+        const excerpt = response.body.replace(/\s+/g, " ").trim();
+        error = `HTTP ${statusCode}${excerpt ? `: ${excerpt}` : ""}`;
+      }
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const at = new Date();
+    if (error === null) {
+      this.outcomes.inc({ outcome: "delivered" });
+      await recordDeliveryAttempt(this.options.db, delivery.id, { at, statusCode, error: null, status: "DELIVERED", nextAttemptAt: null });
+      return;
+    }
+    const next = nextAttemptAfterFailure(delivery.attempts + 1, delivery.retryingSince, at, this.timings);
+    this.outcomes.inc({ outcome: next ? "retry" : "dead" });
+    const logged = { deliveryId: delivery.id, callbackId: callback.id, attempts: delivery.attempts + 1, statusCode, error };
+    if (next) this.log.debug(logged, "callback delivery failed; retrying later");
+    else this.log.warn(logged, "callback delivery given up: DEAD");
+    await recordDeliveryAttempt(this.options.db, delivery.id, {
+      at,
+      statusCode,
+      error: error.slice(0, MAX_ERROR_LENGTH),
+      status: next ? "PENDING" : "DEAD",
+      nextAttemptAt: next,
+    });
+  }
+
+  private refreshQueueStats(): void {
+    pendingDeliveryStats(this.options.db)
+      .then((stats) => {
+        this.queue = stats;
+      })
+      .catch((err) => this.log.debug({ err }, "could not read the callback queue"));
+  }
+}
