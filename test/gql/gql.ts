@@ -30,6 +30,12 @@ type Documents = {
     "mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": typeof types.DeleteConfigDocument,
     "mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }": typeof types.DeleteTemplateInUseDocument,
     "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }": typeof types.DeleteDomainGroupInUseDocument,
+    "\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n": typeof types.CreateCallbackDocument,
+    "\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n": typeof types.UpdateCallbackDocument,
+    "mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }": typeof types.DeleteCallbackDocument,
+    "\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.CallbacksDocument,
+    "\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.DeliveriesDocument,
+    "\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n": typeof types.RedeliverDocument,
     "\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.DomainGroupsDocument,
     "\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n": typeof types.EverythingDocument,
     "query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }": typeof types.IsoTemplateDocument,
@@ -74,6 +80,12 @@ const documents: Documents = {
     "mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": types.DeleteConfigDocument,
     "mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }": types.DeleteTemplateInUseDocument,
     "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }": types.DeleteDomainGroupInUseDocument,
+    "\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n": types.CreateCallbackDocument,
+    "\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n": types.UpdateCallbackDocument,
+    "mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }": types.DeleteCallbackDocument,
+    "\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.CallbacksDocument,
+    "\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.DeliveriesDocument,
+    "\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n": types.RedeliverDocument,
     "\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.DomainGroupsDocument,
     "\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n": types.EverythingDocument,
     "query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }": types.IsoTemplateDocument,
@@ -180,6 +192,30 @@ export function graphql(source: "mutation DeleteTemplateInUse($id: ID!) { delete
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }"): (typeof documents)["mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n"): (typeof documents)["\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n"): (typeof documents)["\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }"): (typeof documents)["mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n"): (typeof documents)["\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
