@@ -14,6 +14,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n": typeof types.E2ECreateCallbackDocument,
+    "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n": typeof types.E2EDeliveriesDocument,
+    "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n": typeof types.E2ECallbackSnapshotsDocument,
     "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": typeof types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": typeof types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": typeof types.E2ESnapshotsDocument,
@@ -64,6 +67,9 @@ type Documents = {
     "\n  mutation RotatePushAuthKey($id: ID!) {\n    rotatePushAuthKey(id: $id) { id pushAuth pushAuthKeys { primary backup } }\n  }\n": typeof types.RotatePushAuthKeyDocument,
 };
 const documents: Documents = {
+    "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n": types.E2ECreateCallbackDocument,
+    "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n": types.E2EDeliveriesDocument,
+    "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n": types.E2ECallbackSnapshotsDocument,
     "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": types.E2ESnapshotsDocument,
@@ -128,6 +134,18 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n"): (typeof documents)["\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n"): (typeof documents)["\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n"): (typeof documents)["\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
