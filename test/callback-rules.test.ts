@@ -7,6 +7,7 @@ import type { DeliveredSnapshot } from "../src/db/schema";
 import { refusedAddressReason } from "../src/domain/callback-addresses";
 import { assertSigningSecret, generateSigningSecret } from "../src/domain/callback-secrets";
 import { assertCallbackUrl, parseCallbackUrl } from "../src/domain/callback-urls";
+import { loadConfig } from "../src/config";
 import { LivesnapError } from "../src/errors";
 
 describe("callback addresses", () => {
@@ -189,5 +190,15 @@ describe("payloads", () => {
       downloadUrl: signed.url,
       status: "success",
     });
+  });
+});
+
+describe("CALLBACK_ALLOW_PRIVATE", () => {
+  it("is off unless set to 1 or true, and refuses other values", () => {
+    expect(loadConfig({}).callbackAllowPrivate).toBe(false);
+    expect(loadConfig({ CALLBACK_ALLOW_PRIVATE: "1" }).callbackAllowPrivate).toBe(true);
+    expect(loadConfig({ CALLBACK_ALLOW_PRIVATE: "true" }).callbackAllowPrivate).toBe(true);
+    expect(loadConfig({ CALLBACK_ALLOW_PRIVATE: "0" }).callbackAllowPrivate).toBe(false);
+    expect(() => loadConfig({ CALLBACK_ALLOW_PRIVATE: "yes" })).toThrow(/CALLBACK_ALLOW_PRIVATE: must be 1, 0, true or false/);
   });
 });
