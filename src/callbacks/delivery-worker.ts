@@ -6,8 +6,9 @@ import {
   claimDueDeliveries,
   enqueueSnapshotDeliveries,
   pendingDeliveryStats,
-  recordDeliveryAttempt,
+  recordDeliveryAttempts,
   releaseDeliveries,
+  type AttemptOutcome,
   type ClaimedDelivery,
 } from "../domain/callback-deliveries";
 import type { ResolveHost } from "../domain/callback-urls";
@@ -47,8 +48,15 @@ export class DeliveryWorker {
   private readonly maxInFlight: number;
   private readonly maxPerCallback: number;
   private readonly log: Logger;
+  /** Requests in flight, by callback. */
   private readonly inFlight = new Map<string, number>();
   private inFlightTotal = 0;
+  /** Claimed rows not yet sent, by callback. */
+  private readonly waiting = new Map<string, { item: ClaimedDelivery; claimedAt: number }[]>();
+  private waitingTotal = 0;
+  /** A claimed row is due again (for any instance) this long after its claim. */
+  private readonly leaseMs: number;
+  private readonly maxHeldPerCallback: number;
   private readonly sends = new Set<Promise<void>>();
   private pumping: Promise<void> | null = null;
   private again = false;
@@ -59,11 +67,17 @@ export class DeliveryWorker {
   private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   private readonly outcomes;
   private queue = { depth: 0, oldestCreatedAt: null as Date | null };
+  /** Outcomes not yet written: a claimed row's lease keeps it from being claimed again meanwhile. */
+  private outcomesToWrite: (AttemptOutcome & { id: string })[] = [];
+  private writing: Promise<void> | null = null;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.timings = { ...DEFAULT_CALLBACK_TIMINGS, ...options.timings };
     this.maxInFlight = options.maxInFlight ?? 64;
     this.maxPerCallback = options.maxInFlightPerCallback ?? 8;
+    this.maxHeldPerCallback = 4 * this.maxPerCallback;
+    // Long enough for a full queue of a callback that times out on every request, plus writing outcomes.
+    this.leaseMs = 4 * this.timings.timeoutMs + 30_000;
     this.log = options.logger.child({ module: "callbacks" });
     const m = options.metrics;
     this.outcomes = m.counter("livesnap_callback_deliveries_total", "Callback delivery attempts, by outcome (delivered, retry, dead).");
@@ -84,12 +98,20 @@ export class DeliveryWorker {
     this.wake();
   }
 
-  /** Waits for the requests in flight (each bounded by the timeout); unsent claims fall due again. */
+  /** Waits for the requests in flight (each bounded by the timeout); claimed rows not yet sent are due again at once. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.pumping;
+    const unsent = [...this.waiting.values()].flat().map((w) => w.item.delivery.id);
+    this.waiting.clear();
+    this.waitingTotal = 0;
+    await releaseDeliveries(this.options.db, unsent, new Date()).catch((err) =>
+      this.log.warn({ err }, "could not release claimed callback deliveries; they fall due when their lease ends"),
+    );
     await Promise.all([...this.sends]);
+    await this.writing;
+    await this.writeOutcomes();
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
@@ -120,26 +142,49 @@ export class DeliveryWorker {
   private async pump(): Promise<void> {
     do {
       this.again = false;
-      const free = this.maxInFlight - this.inFlightTotal;
-      if (free <= 0 || this.stopped) return;
-      const saturated = [...this.inFlight].filter(([, n]) => n >= this.maxPerCallback).map(([id]) => id);
+      if (this.stopped || this.heldTotal >= this.maxInFlight) return;
+      // A claim fetches ahead, up to two rounds of requests, so a freed slot rarely waits for the database.
+      const limit = 2 * this.maxInFlight - this.heldTotal;
+      const full = [...new Set([...this.inFlight.keys(), ...this.waiting.keys()])].filter((id) => this.heldBy(id) >= this.maxHeldPerCallback);
       const now = new Date();
       const claimed = await claimDueDeliveries(this.options.db, {
-        limit: free,
+        limit,
         now,
-        // Past the request's deadline, with room for recording its outcome.
-        leaseUntil: new Date(now.getTime() + this.timings.timeoutMs + 30_000),
-        excludeCallbackIds: saturated,
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
+        excludeCallbackIds: full,
       });
-      const excess: string[] = [];
       for (const item of claimed) {
-        if (this.stopped || (this.inFlight.get(item.callback.id) ?? 0) >= this.maxPerCallback) excess.push(item.delivery.id);
-        else this.send(item);
+        const queue = this.waiting.get(item.callback.id) ?? [];
+        queue.push({ item, claimedAt: now.getTime() });
+        this.waiting.set(item.callback.id, queue);
+        this.waitingTotal += 1;
       }
-      await releaseDeliveries(this.options.db, excess, new Date());
-      this.backlog = claimed.length === free || excess.length > 0;
-      if (claimed.length === free && excess.length === 0) this.again = true;
+      this.dispatch();
+      // Rows may be waiting beyond this claim's limit, or for a callback that was full.
+      this.backlog = claimed.length === limit || full.length > 0;
+      if (claimed.length === limit) this.again = true;
     } while (this.again && !this.stopped);
+  }
+
+  /** Starts what the bounds allow from the claimed rows, each callback in turn. */
+  private dispatch(): void {
+    for (const [callbackId, queue] of this.waiting) {
+      while (queue.length > 0 && this.inFlightTotal < this.maxInFlight && (this.inFlight.get(callbackId) ?? 0) < this.maxPerCallback) {
+        const next = queue.shift()!;
+        this.waitingTotal -= 1;
+        // A claim held too long here may have been taken by another instance; it is due there, not here.
+        if (Date.now() - next.claimedAt < this.leaseMs - this.timings.timeoutMs) this.send(next.item);
+      }
+      if (queue.length === 0) this.waiting.delete(callbackId);
+    }
+  }
+
+  private heldBy(callbackId: string): number {
+    return (this.inFlight.get(callbackId) ?? 0) + (this.waiting.get(callbackId)?.length ?? 0);
+  }
+
+  private get heldTotal(): number {
+    return this.inFlightTotal + this.waitingTotal;
   }
 
   private send(item: ClaimedDelivery): void {
@@ -147,14 +192,16 @@ export class DeliveryWorker {
     this.inFlight.set(callbackId, (this.inFlight.get(callbackId) ?? 0) + 1);
     this.inFlightTotal += 1;
     const sending = this.attempt(item)
-      .catch((err) => this.log.error({ err, deliveryId: item.delivery.id }, "could not record a callback delivery attempt"))
+      .catch((err) => this.log.error({ err, deliveryId: item.delivery.id }, "could not send a callback delivery"))
       .finally(() => {
         const left = (this.inFlight.get(callbackId) ?? 1) - 1;
         if (left === 0) this.inFlight.delete(callbackId);
         else this.inFlight.set(callbackId, left);
         this.inFlightTotal -= 1;
         this.sends.delete(sending);
-        if (this.backlog) this.wake();
+        if (this.stopped) return;
+        this.dispatch();
+        if (this.backlog && this.waitingTotal < this.maxInFlight) this.wake();
       });
     this.sends.add(sending);
   }
@@ -193,7 +240,7 @@ export class DeliveryWorker {
     const at = new Date();
     if (error === null) {
       this.outcomes.inc({ outcome: "delivered" });
-      await recordDeliveryAttempt(this.options.db, delivery.id, { at, statusCode, error: null, status: "DELIVERED", nextAttemptAt: null });
+      this.record({ id: delivery.id, at, statusCode, error: null, status: "DELIVERED", nextAttemptAt: null });
       return;
     }
     const next = nextAttemptAfterFailure(delivery.attempts + 1, delivery.retryingSince, at, this.timings);
@@ -201,13 +248,40 @@ export class DeliveryWorker {
     const logged = { deliveryId: delivery.id, callbackId: callback.id, attempts: delivery.attempts + 1, statusCode, error };
     if (next) this.log.debug(logged, "callback delivery failed; retrying later");
     else this.log.warn(logged, "callback delivery given up: DEAD");
-    await recordDeliveryAttempt(this.options.db, delivery.id, {
+    this.record({
+      id: delivery.id,
       at,
       statusCode,
       error: error.slice(0, MAX_ERROR_LENGTH),
       status: next ? "PENDING" : "DEAD",
       nextAttemptAt: next,
     });
+  }
+
+  /** Queues an outcome; one statement writes all that gathered while the previous one ran. */
+  private record(outcome: AttemptOutcome & { id: string }): void {
+    this.outcomesToWrite.push(outcome);
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.writing || this.outcomesToWrite.length === 0) return;
+    this.writing = this.writeOutcomes().finally(() => {
+      this.writing = null;
+      this.flush();
+    });
+  }
+
+  private async writeOutcomes(): Promise<void> {
+    while (this.outcomesToWrite.length > 0) {
+      const batch = this.outcomesToWrite.splice(0, 500);
+      try {
+        await recordDeliveryAttempts(this.options.db, batch);
+      } catch (err) {
+        // Their leases run out and they are sent again: at least once, never lost.
+        this.log.error({ err, count: batch.length }, "could not record callback delivery outcomes");
+      }
+    }
   }
 
   private refreshQueueStats(): void {

@@ -108,18 +108,24 @@ export interface AttemptOutcome {
 }
 
 export async function recordDeliveryAttempt(db: Database, id: string, outcome: AttemptOutcome): Promise<void> {
-  const d = callbackDeliveriesTable;
-  await db
-    .update(d)
-    .set({
-      attempts: sql`${d.attempts} + 1`,
-      status: outcome.status,
-      lastStatusCode: outcome.statusCode,
-      lastError: outcome.error,
-      nextAttemptAt: outcome.nextAttemptAt ?? outcome.at,
-      deliveredAt: outcome.status === "DELIVERED" ? outcome.at : null,
-    })
-    .where(and(eq(d.id, id), eq(d.status, "PENDING")));
+  await recordDeliveryAttempts(db, [{ id, ...outcome }]);
+}
+
+/** Several attempts' outcomes in one statement; a row no longer PENDING (redelivered, deleted) is left alone. */
+export async function recordDeliveryAttempts(db: Database, outcomes: readonly (AttemptOutcome & { id: string })[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const rows = outcomes.map(
+    (o) =>
+      sql`(${o.id}::uuid, ${o.status}::callback_delivery_status, ${o.statusCode}::integer, ${o.error}::text,
+           ${(o.nextAttemptAt ?? o.at).toISOString()}::timestamptz,
+           ${o.status === "DELIVERED" ? o.at.toISOString() : null}::timestamptz)`,
+  );
+  await db.execute(sql`
+    update callback_deliveries d
+    set attempts = d.attempts + 1, status = v.status, last_status_code = v.code, last_error = v.error,
+        next_attempt_at = v.next, delivered_at = v.delivered
+    from (values ${sql.join(rows, sql`, `)}) as v(id, status, code, error, next, delivered)
+    where d.id = v.id and d.status = 'PENDING'`);
 }
 
 /** How many deliveries wait, and since when the oldest of them does. */
