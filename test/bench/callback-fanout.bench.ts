@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism as availableCores, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
@@ -100,6 +100,7 @@ async function run() {
       allowPrivate: true,
     });
     worker.start();
+    const loadBefore = loadavg()[0]!;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const cpuBefore = process.cpuUsage();
@@ -153,6 +154,7 @@ async function run() {
       `  produced in ${producedIn.toFixed(1)} s, all received after ${drainedIn.toFixed(1)} s; received ${report.received}, distinct ${report.distinct}, still pending ${pending.depth}`,
       `  delay record -> receiver: p50 ${ms(percentile(sorted, 50))}, p95 ${ms(percentile(sorted, 95))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? NaN)}`,
       `  livesnap process CPU ${((cpu.user + cpu.system) / 1e6 / drainedIn).toFixed(2)} cores; event loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`,
+      `  machine load average (1 min, ${availableCores()} cores): ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
       `  target p99 < 1000 ms: ${percentile(sorted, 99) < 1000 && report.distinct === expected ? "met" : "NOT met"}`,
     ];
     console.log(`\n${lines.join("\n")}\n`);
