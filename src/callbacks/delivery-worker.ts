@@ -60,6 +60,7 @@ export class DeliveryWorker {
   private readonly sends = new Set<Promise<void>>();
   private pumping: Promise<void> | null = null;
   private again = false;
+  private claimsFailing = false;
   /** The last claim may have left due rows behind: a freed slot should look again. */
   private backlog = false;
   private stopped = true;
@@ -133,7 +134,15 @@ export class DeliveryWorker {
       return;
     }
     this.pumping = this.pump()
-      .catch((err) => this.log.error({ err }, "could not claim callback deliveries"))
+      .then(() => {
+        if (this.claimsFailing) this.log.info("claiming callback deliveries again");
+        this.claimsFailing = false;
+      })
+      .catch((err) => {
+        // Once per outage: the poll retries every interval and would repeat it each time.
+        if (!this.claimsFailing) this.log.error({ err }, "could not claim callback deliveries; retrying every poll");
+        this.claimsFailing = true;
+      })
       .finally(() => {
         this.pumping = null;
       });
