@@ -224,6 +224,25 @@ describe("callback delivery", () => {
     for (const row of rows) expect(r.byWebhookId(row.webhookId).filter((g) => g.answered === 200)).toHaveLength(1);
   });
 
+  it("follows no redirect and keeps only the start of a long answer", async () => {
+    const target = await receiver(() => 200);
+    const redirecting = await receiver(() => ({ status: 307, headers: { location: target.url } }));
+    const chatty = await receiver(() => ({ status: 500, body: "x".repeat(1 << 20) }));
+    const { domain, callbacks } = await domainWithCallbacks([redirecting.url, chatty.url]);
+    const { worker } = startWorker();
+    await snapshot(worker, domain);
+    await waitFor(async () => {
+      const all = [...(await deliveriesOf(callbacks[0]!.id)), ...(await deliveriesOf(callbacks[1]!.id))];
+      return all.length === 2 && all.every((d) => d.attempts >= 1);
+    }, 5_000, "both attempted");
+    expect((await deliveriesOf(callbacks[0]!.id))[0]).toMatchObject({ status: "PENDING", lastStatusCode: 307, lastError: "HTTP 307: receiver says 307" });
+    expect(target.received).toHaveLength(0);
+    const chattyRow = (await deliveriesOf(callbacks[1]!.id))[0]!;
+    expect(chattyRow).toMatchObject({ status: "PENDING", lastStatusCode: 500 });
+    expect(chattyRow.lastError).toBe(`HTTP 500: ${"x".repeat(290)}`);
+    await worker.stop();
+  });
+
   it("refuses at delivery a host that resolves to a private address, and a private address literal", async () => {
     const r = await receiver(() => 200);
     const { domain, callbacks } = await domainWithCallbacks([

@@ -12,8 +12,11 @@ export interface ReceivedCallback {
   closedAt: number | null;
 }
 
-/** What to do with a request: answer with a status, or hold it open forever. */
-export type Behaviour = (request: ReceivedCallback, earlierWithSameId: ReceivedCallback[]) => number | "hang";
+/** What to do with a request: answer with a status (and headers and body), or hold it open forever. */
+export type Behaviour = (
+  request: ReceivedCallback,
+  earlierWithSameId: ReceivedCallback[],
+) => number | "hang" | { status: number; headers?: Record<string, string>; body?: string };
 
 export interface CallbackReceiver {
   readonly url: string;
@@ -84,9 +87,10 @@ export async function startCallbackReceiver(behaviour: Behaviour = () => 200, po
       const action = receiver.behaviour(entry, earlier);
       if (action === "hang") held.add(res);
       else {
-        entry.answered = action;
-        res.writeHead(action, { "content-type": "text/plain" });
-        res.end(action >= 200 && action < 300 ? "ok" : `receiver says ${action}`);
+        const answer = typeof action === "number" ? { status: action } : action;
+        entry.answered = answer.status;
+        res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+        res.end(answer.body ?? (answer.status >= 200 && answer.status < 300 ? "ok" : `receiver says ${answer.status}`));
       }
       notify();
     });
