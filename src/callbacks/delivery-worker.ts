@@ -151,10 +151,14 @@ export class DeliveryWorker {
   private async pump(): Promise<void> {
     do {
       this.again = false;
-      if (this.stopped || this.heldTotal >= this.maxInFlight) return;
-      // A claim fetches ahead, up to two rounds of requests, so a freed slot rarely waits for the database.
-      const limit = 2 * this.maxInFlight - this.heldTotal;
+      if (this.stopped) return;
       const full = [...new Set([...this.inFlight.keys(), ...this.waiting.keys()])].filter((id) => this.heldBy(id) >= this.maxHeldPerCallback);
+      // A claim fetches ahead, up to two rounds of requests, so a freed slot rarely waits for the
+      // database. What full callbacks hold does not count: their rows are not claimed, and slow
+      // receivers must not use up the others' share.
+      const heldByFull = full.reduce((sum, id) => sum + this.heldBy(id), 0);
+      const limit = 2 * this.maxInFlight - (this.heldTotal - heldByFull);
+      if (limit <= 0) return;
       const now = new Date();
       const claimed = await claimDueDeliveries(this.options.db, {
         limit,
