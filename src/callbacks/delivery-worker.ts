@@ -158,7 +158,11 @@ export class DeliveryWorker {
       // receivers must not use up the others' share.
       const heldByFull = full.reduce((sum, id) => sum + this.heldBy(id), 0);
       const limit = 2 * this.maxInFlight - (this.heldTotal - heldByFull);
-      if (limit <= 0) return;
+      if (limit < this.maxInFlight / 2) {
+        // A round of requests is still queued here: claim when a worthwhile batch fits, at a later completion.
+        this.backlog = true;
+        return;
+      }
       const now = new Date();
       const claimed = await claimDueDeliveries(this.options.db, {
         limit,
@@ -214,7 +218,7 @@ export class DeliveryWorker {
         this.sends.delete(sending);
         if (this.stopped) return;
         this.dispatch();
-        if (this.backlog && this.waitingTotal < this.maxInFlight) this.wake();
+        if (this.backlog) this.wake();
       });
     this.sends.add(sending);
   }
