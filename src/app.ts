@@ -32,6 +32,8 @@ import { createUploadCounters, type RetryPolicy } from "./storage/put-with-retry
 import { MetricsRegistry, metricsRoute } from "./metrics";
 import { reuseRecentSignatures } from "./storage/recent-signatures";
 import { createS3ObjectStore } from "./storage/s3-store";
+import type { CallbackTimings } from "./callbacks/backoff";
+import { DeliveryWorker } from "./callbacks/delivery-worker";
 
 export interface AppOptions {
   logger: Logger;
@@ -44,6 +46,8 @@ export interface AppOptions {
   retentionFirstSweepMs?: number;
   /** Object deletes a sweep keeps in flight; s3rver (tests) cannot take concurrent ones in one folder. */
   retentionDeleteConcurrency?: number;
+  /** Faster callback timeouts and retries for tests. */
+  callbackTimings?: Partial<CallbackTimings>;
 }
 
 export interface App {
@@ -288,6 +292,16 @@ export function createApp(config: Config, options: AppOptions): App {
       const ttl = config.signedUrlTtlSeconds;
       const tokens = createTokenAuthenticator(db, bus);
       stops.unshift(async () => tokens.close());
+      const deliveries = new DeliveryWorker({
+        db,
+        logger,
+        metrics,
+        signUrl: (bucket, key) => store!.signedGetUrl(bucket, key, ttl),
+        allowPrivate: config.callbackAllowPrivate,
+        timings: options.callbackTimings,
+      });
+      deliveries.start();
+      stops.unshift(() => deliveries.stop());
       const auth = createAuthGuard(tokens, config.limits, (reason) => rateLimited.inc({ reason }));
       yoga = createGraphQLServer({
         db,
@@ -314,6 +328,8 @@ export function createApp(config: Config, options: AppOptions): App {
             }
             snapshotsDeleted.inc({ cause: "request" });
           },
+          callbackUrlPolicy: { allowPrivate: config.callbackAllowPrivate },
+          wakeCallbackDeliveries: () => deliveries.wake(),
         },
       });
       ws = attachGraphQLWebSocket({ server, yoga, auth, logger, limits: config.limits });
@@ -331,6 +347,7 @@ export function createApp(config: Config, options: AppOptions): App {
         instanceId: config.instanceId ?? (await loadOrCreateInstanceId(config.dataDir)),
         isStillLive: (url, signal) => streamIsReadable(config.ffmpegPath, url, 15_000, signal),
         publishRefusals,
+        onRecorded: (snapshot) => deliveries.snapshotRecorded(snapshot),
       });
       const capture = liveCapture;
       engine = createCaptureEngine({

@@ -121,6 +121,10 @@ const envSchema = z
         (v) => list(v).length > 0 && list(v).every(isValidBucketName),
         "must be a comma-separated list of bucket names (3..63 of a-z, 0-9, '.', '-')",
       ),
+    CALLBACK_ALLOW_PRIVATE: z
+      .enum(["true", "false", "1", "0", ""], { error: "must be 1, 0, true or false" })
+      .default("")
+      .transform((v) => v === "true" || v === "1"),
   });
 
 /** Checks across variables; run on the raw environment so they are reported with every other problem. */
@@ -186,6 +190,8 @@ export interface Config {
   fsBuckets: string[];
   /** Time between retention sweeps (the first comes within a minute of start). */
   retentionSweepMs: number;
+  /** Callback URLs may reach loopback and private addresses (tests, trusted networks). */
+  callbackAllowPrivate: boolean;
 }
 
 /** What one client may hold or do; none of these is reached by a well-behaved client. */
@@ -278,5 +284,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     fsBuckets: list(e.FS_BUCKETS),
     retentionSweepMs: e.RETENTION_SWEEP_SECONDS * 1000,
+    callbackAllowPrivate: e.CALLBACK_ALLOW_PRIVATE,
   };
 }

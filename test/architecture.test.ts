@@ -30,6 +30,7 @@ const forbidden: Record<string, string[]> = {
   ingest: ["graphql", "capture", "storage", "pipeline", "app"],
   storage: ["graphql", "capture", "ingest", "pipeline", "app"],
   events: ["graphql", "capture", "ingest", "storage", "pipeline", "app"],
+  callbacks: ["graphql", "capture", "ingest", "storage", "events", "pipeline", "app"],
 };
 
 describe("import boundaries", () => {

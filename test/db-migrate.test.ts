@@ -22,8 +22,10 @@ describe(`migrations on ${testDatabaseKind()}`, () => {
     expect(rows.map((r) => r.table_name)).toEqual([
       "accounts",
       "api_tokens",
+      "callback_deliveries",
       "domain_groups",
       "live_streams",
+      "snapshot_callbacks",
       "snapshot_configs",
       "snapshot_templates",
       "snapshots",

@@ -1,5 +1,6 @@
 import type DataLoader from "dataloader";
 import type { Database } from "../db/client";
+import type { CallbackUrlPolicy } from "../domain/callback-urls";
 import type { SnapshotRow } from "../db/schema";
 import type { Viewer } from "../domain/viewer";
 import type { EventBus } from "../events/event-bus";
@@ -19,6 +20,10 @@ export interface GraphQLServices {
   deleteSnapshotObject(bucket: string, key: string): Promise<void>;
   /** Buckets a template may name; undefined: any valid bucket name (the s3 store). */
   allowedBuckets?: readonly string[] | undefined;
+  /** How callback URLs are checked; undefined: private and loopback addresses refused. */
+  callbackUrlPolicy?: CallbackUrlPolicy | undefined;
+  /** Tells the delivery worker a delivery is due now. */
+  wakeCallbackDeliveries?: (() => void) | undefined;
 }
 
 export interface GraphQLContext {

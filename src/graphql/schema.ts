@@ -9,5 +9,7 @@ import "./types/snapshot-stat";
 import "./types/live-stream";
 import "./types/push-url";
 import "./types/viewer";
+import "./types/snapshot-callback";
+import "./types/callback-delivery";
 
 export const schema = builder.toSchema();

@@ -35,6 +35,8 @@ export interface LiveCaptureOptions {
   isStillLive(pullUrl: string, signal: AbortSignal): Promise<boolean>;
   /** Counts refused publishes by source and reason. */
   publishRefusals?: Counter;
+  /** Told of each snapshot once its row is committed (queues its callback deliveries); must not throw. */
+  onRecorded?(snapshot: SnapshotRow): Promise<void>;
 }
 
 interface CapturedStream {
@@ -223,6 +225,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       return;
     }
     snapshotsRecorded += 1;
+    await options.onRecorded?.(row);
     await bus.publishSnapshotCreated(row);
   }
 

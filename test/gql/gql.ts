@@ -14,6 +14,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n": typeof types.E2ECreateCallbackDocument,
+    "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n": typeof types.E2EDeliveriesDocument,
+    "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n": typeof types.E2ECallbackSnapshotsDocument,
     "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": typeof types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": typeof types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": typeof types.E2ESnapshotsDocument,
@@ -32,6 +35,12 @@ type Documents = {
     "mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": typeof types.DeleteConfigDocument,
     "mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }": typeof types.DeleteTemplateInUseDocument,
     "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }": typeof types.DeleteDomainGroupInUseDocument,
+    "\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n": typeof types.CreateCallbackDocument,
+    "\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n": typeof types.UpdateCallbackDocument,
+    "mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }": typeof types.DeleteCallbackDocument,
+    "\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.CallbacksDocument,
+    "\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.DeliveriesDocument,
+    "\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n": typeof types.RedeliverDocument,
     "\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.DomainGroupsDocument,
     "\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n": typeof types.EverythingDocument,
     "query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }": typeof types.IsoTemplateDocument,
@@ -70,6 +79,9 @@ type Documents = {
     "\n  mutation RotatePushAuthKey($id: ID!) {\n    rotatePushAuthKey(id: $id) { id pushAuth pushAuthKeys { primary backup } }\n  }\n": typeof types.RotatePushAuthKeyDocument,
 };
 const documents: Documents = {
+    "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n": types.E2ECreateCallbackDocument,
+    "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n": types.E2EDeliveriesDocument,
+    "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n": types.E2ECallbackSnapshotsDocument,
     "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": types.E2ESnapshotsDocument,
@@ -88,6 +100,12 @@ const documents: Documents = {
     "mutation DeleteConfig($id: ID!) { deleteSnapshotConfig(id: $id) }": types.DeleteConfigDocument,
     "mutation DeleteTemplateInUse($id: ID!) { deleteSnapshotTemplate(id: $id) }": types.DeleteTemplateInUseDocument,
     "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }": types.DeleteDomainGroupInUseDocument,
+    "\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n": types.CreateCallbackDocument,
+    "\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n": types.UpdateCallbackDocument,
+    "mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }": types.DeleteCallbackDocument,
+    "\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.CallbacksDocument,
+    "\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.DeliveriesDocument,
+    "\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n": types.RedeliverDocument,
     "\n  query DomainGroups($first: Int, $after: String) {\n    domainGroups(first: $first, after: $after) {\n      edges { node { id pushDomain playDomain sourceId } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.DomainGroupsDocument,
     "\n  query Everything($domain: String!) {\n    domainGroups { edges { node { id } } }\n    snapshotTemplates { edges { node { id } } }\n    snapshotConfigs { edges { node { id } } }\n    liveStreams { edges { node { id } } }\n    snapshots(domain: $domain) { edges { node { id } } }\n  }\n": types.EverythingDocument,
     "query IsoTemplate($id: ID!) { snapshotTemplate(id: $id) { id name } }": types.IsoTemplateDocument,
@@ -140,6 +158,18 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n"): (typeof documents)["\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n"): (typeof documents)["\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n"): (typeof documents)["\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -212,6 +242,30 @@ export function graphql(source: "mutation DeleteTemplateInUse($id: ID!) { delete
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }"): (typeof documents)["mutation DeleteDomainGroupInUse($id: ID!) { deleteDomainGroup(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n"): (typeof documents)["\n  mutation CreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id domain url format signingSecret createdAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n"): (typeof documents)["\n  mutation UpdateCallback($id: ID!, $input: UpdateSnapshotCallbackInput!) {\n    updateSnapshotCallback(id: $id, input: $input) { id domain url format signingSecret }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }"): (typeof documents)["mutation DeleteCallback($id: ID!) { deleteSnapshotCallback(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Callbacks($domain: String, $first: Int, $after: String) {\n    snapshotCallbacks(domain: $domain, first: $first, after: $after) {\n      edges { cursor node { id domain url format signingSecret } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Deliveries($callbackId: ID!, $status: CallbackDeliveryStatus, $first: Int, $after: String) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, status: $status, first: $first, after: $after) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n"): (typeof documents)["\n  mutation Redeliver($deliveryId: ID!) { redeliverSnapshotCallback(deliveryId: $deliveryId) { id webhookId status attempts nextAttemptAt } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

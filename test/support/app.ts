@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config";
 import { issueTokenForAccount } from "../../src/domain/api-tokens";
 import { silentLogger, type Logger } from "../../src/logger";
 import type { CaptureTunables } from "../../src/capture/tunables";
+import type { CallbackTimings } from "../../src/callbacks/backoff";
 import { createServerDatabase } from "./db";
 
 export interface TestApp {
@@ -24,7 +25,13 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { captureTunables?: Partial<CaptureTunables>; streamLeaseMs?: number; logger?: Logger; retentionDeleteConcurrency?: number } = {},
+  options: {
+    captureTunables?: Partial<CaptureTunables>;
+    streamLeaseMs?: number;
+    logger?: Logger;
+    retentionDeleteConcurrency?: number;
+    callbackTimings?: Partial<CallbackTimings>;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "livesnap-test-"));
   const server = await createServerDatabase();
@@ -43,6 +50,7 @@ export async function startTestApp(
       captureTunables: options.captureTunables,
       streamLeaseMs: options.streamLeaseMs,
       retentionDeleteConcurrency: options.retentionDeleteConcurrency,
+      callbackTimings: options.callbackTimings,
       uploadRetry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 500 },
     });
   let app = build();

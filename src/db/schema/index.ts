@@ -4,3 +4,5 @@ export * from "./snapshot-templates";
 export * from "./snapshot-configs";
 export * from "./live-streams";
 export * from "./snapshots";
+export * from "./snapshot-callbacks";
+export * from "./callback-deliveries";
