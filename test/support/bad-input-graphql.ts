@@ -57,6 +57,8 @@ function validValue(name: string, type: GraphQLInputType, seed: Seed): unknown {
     before: "2026-01-01T00:00:00Z",
     from: "2026-01-01T00:00:00Z",
     to: "2026-01-02T00:00:00Z",
+    // A documentation address: no lookup, and nothing listens there.
+    url: "https://203.0.113.10/livesnap-hook",
   };
   if (name in byName) return byName[name];
   if (named.name === "ID") return idFor(name, seed);
