@@ -9,6 +9,7 @@ import type { CaptureTunables } from "./capture/tunables";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { createTokenAuthenticator, ensureBootstrapToken } from "./domain/api-tokens";
+import { enqueueSnapshotDeliveries } from "./domain/callback-deliveries";
 import { defaultPushUrlBase } from "./domain/push-urls";
 import { createInProcessEventBus } from "./events/in-process-bus";
 import type { EventBus } from "./events/event-bus";
@@ -347,7 +348,10 @@ export function createApp(config: Config, options: AppOptions): App {
         instanceId: config.instanceId ?? (await loadOrCreateInstanceId(config.dataDir)),
         isStillLive: (url, signal) => streamIsReadable(config.ffmpegPath, url, 15_000, signal),
         publishRefusals,
-        onRecorded: (snapshot) => deliveries.snapshotRecorded(snapshot),
+        recordWith: {
+          inTransaction: (tx, snapshot) => enqueueSnapshotDeliveries(tx, snapshot),
+          onQueued: () => deliveries.wake(),
+        },
       });
       const capture = liveCapture;
       engine = createCaptureEngine({

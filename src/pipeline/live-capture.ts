@@ -35,8 +35,12 @@ export interface LiveCaptureOptions {
   isStillLive(pullUrl: string, signal: AbortSignal): Promise<boolean>;
   /** Counts refused publishes by source and reason. */
   publishRefusals?: Counter;
-  /** Told of each snapshot once its row is committed (queues its callback deliveries); must not throw. */
-  onRecorded?(snapshot: SnapshotRow): Promise<void>;
+  /**
+   * Work that must commit with the snapshot row, in its transaction (the callback outbox): a
+   * crash can then lose neither the row's deliveries nor deliver a row that never committed.
+   * Resolves how many follow-ups it queued; onQueued runs after the commit when there are any.
+   */
+  recordWith?: { inTransaction(tx: Database, snapshot: SnapshotRow): Promise<number>; onQueued(): void };
 }
 
 interface CapturedStream {
@@ -200,22 +204,27 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       return;
     }
     let row: SnapshotRow;
+    let queued = 0;
     try {
-      row = await recordSnapshot(db, {
-        accountId: stream.accountId,
-        liveStreamId: image.liveStreamId,
-        templateId: template.id,
-        domain: stream.domain,
-        appName: stream.app,
-        streamName: stream.stream,
-        sourceId: stream.sourceId,
-        bucket,
-        key,
-        format: image.format,
-        width: image.width,
-        height: image.height,
-        bytes: image.data.length,
-        capturedAt: image.capturedAt,
+      row = await db.transaction(async (tx) => {
+        const recorded = await recordSnapshot(tx, {
+          accountId: stream.accountId,
+          liveStreamId: image.liveStreamId,
+          templateId: template.id,
+          domain: stream.domain,
+          appName: stream.app,
+          streamName: stream.stream,
+          sourceId: stream.sourceId,
+          bucket,
+          key,
+          format: image.format,
+          width: image.width,
+          height: image.height,
+          bytes: image.data.length,
+          capturedAt: image.capturedAt,
+        });
+        queued = (await options.recordWith?.inTransaction(tx, recorded)) ?? 0;
+        return recorded;
       });
     } catch (error) {
       // The image is stored but unlisted; capture goes on and the next interval tries again.
@@ -225,7 +234,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       return;
     }
     snapshotsRecorded += 1;
-    await options.onRecorded?.(row);
+    if (queued > 0) options.recordWith?.onQueued();
     await bus.publishSnapshotCreated(row);
   }
 
