@@ -108,7 +108,8 @@ describe("end to end on the s3 driver, with the store going down", () => {
       await sub.close();
       await client.dispose();
     }
-  });
+    // Its own waits add up to over a minute: two first snapshots, a 7 s outage, the resumed one.
+  }, 90_000);
 });
 
 describe("streams left LIVE by a process that died", () => {
