@@ -38,7 +38,11 @@ export function pushTestStream(options: PushOptions): Push {
   );
   if (options.audio) args.push("-c:a", "aac", "-b:a", "32k");
   args.push("-f", "flv", options.url);
-  const child = spawn("ffmpeg", args, { stdio: ["ignore", "ignore", "pipe"] });
+  return pushProcess(spawn("ffmpeg", args, { stdio: ["ignore", "ignore", "pipe"] }));
+}
+
+/** A publisher process as a Push: the tail of its stderr, its exit, and a stop that ends it for sure. */
+export function pushProcess(child: ChildProcess): Push {
   let errors = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
@@ -53,6 +57,7 @@ export function pushTestStream(options: PushOptions): Push {
     stderr: () => errors,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
+        // Signalled through its own handle: the child is not yet reaped, so its pid is still its own.
         child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
         const code = await exited;

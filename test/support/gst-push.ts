@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { Push } from "./ffmpeg-push";
+import { pushProcess, type Push } from "./ffmpeg-push";
 
 export interface GstPushOptions {
   /** Where to publish: a whole rtmp:// URL (query arguments included), or its parts. */
@@ -29,25 +29,5 @@ export function pushWithGstreamer(options: GstPushOptions): Push {
     "!", "flvmux", "streamable=true",
     "!", "rtmp2sink", ...sink,
   ];
-  const child = spawn("gst-launch-1.0", args, { stdio: ["ignore", "ignore", "pipe"] });
-  let errors = "";
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (chunk: string) => {
-    errors = (errors + chunk).slice(-8192);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return {
-    process: child,
-    exited,
-    stderr: () => errors,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
-      return exited;
-    },
-  };
+  return pushProcess(spawn("gst-launch-1.0", args, { stdio: ["ignore", "ignore", "pipe"] }));
 }
