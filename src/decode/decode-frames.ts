@@ -7,18 +7,10 @@ import {
   AV_PIX_FMT_YUVJ420P,
   AVERROR_EAGAIN,
   AVERROR_EOF,
-  Codec,
-  CodecContext,
   FF_QP2LAMBDA,
-  FFmpegError,
-  Filter,
-  FilterGraph,
-  FilterInOut,
-  Frame,
-  Log,
-  Packet,
-  type FilterContext,
-} from "node-av";
+} from "node-av/constants";
+// node-av/lib alone: the package root also loads the high-level API, ~6 MiB more per worker.
+import { Codec, CodecContext, FFmpegError, Filter, FilterGraph, FilterInOut, Frame, Log, Packet, type FilterContext } from "node-av/lib";
 import type { DecodeJob, DecodedImage, ImageSpec, VideoCodec } from "../media/types";
 import { imageFilter } from "./size-filter";
 
