@@ -63,6 +63,7 @@ describe("embedded RTMP ingest", () => {
       stream: "cam1",
       pullUrl,
       captureUrl: expect.stringMatching(new RegExp(`^${pullUrl.replace(/[.?/]/g, "\\$&")}\\?capture=[\\w-]{43}$`)),
+      tags: expect.objectContaining({ subscribe: expect.any(Function) }),
       clientId: expect.any(String),
       query: expect.any(URLSearchParams),
     });

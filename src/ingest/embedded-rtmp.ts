@@ -43,8 +43,9 @@ export interface EmbeddedRtmpServer {
  * the session's socket: node-media-server's own donePublish comes 30 s after the publisher left.
  *
  * Streams are kept under `/{domain}/{app}/{stream}`, so two push domains' `live/cam1` are two
- * streams. The only player served is livesnap's capture, which reads that path with a token of
- * this process (see capture-token.ts).
+ * streams. Each accepted publish hands its video tags to capture directly (the signal's `tags`).
+ * The only player served is a read of that path with a token of this process (see
+ * capture-token.ts); with no player, node-media-server does no per-frame work (lean-broadcast.ts).
  */
 export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): EmbeddedRtmpServer {
   const log = options.logger.child({ module: "embedded-rtmp" });
@@ -96,6 +97,7 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
       ...target.address,
       pullUrl,
       captureUrl: `${pullUrl}?${CAPTURE_TOKEN_PARAM}=${token}`,
+      tags: connection.tags,
       clientId: connection.id,
     });
   }
@@ -119,7 +121,7 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
       },
       (error: unknown) => {
         log.error({ ...where, err: error }, "lifecycle failed on publish; closing it");
-        connection.close();
+        connection.close("the publish could not be recorded");
         return false;
       },
     );
@@ -202,7 +204,7 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
       for (const connection of connections) {
         // The listener's close callback can run before the sockets' "close" events that report unpublishes.
         closed.push(new Promise<void>((resolve) => connection.socket.once("close", () => resolve())));
-        connection.socket.destroy();
+        connection.destroy("the ingest stopped");
       }
       await Promise.all(closed);
       while (pending.size > 0) await Promise.all([...pending]);

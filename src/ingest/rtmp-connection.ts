@@ -4,6 +4,8 @@ import BroadcastServer from "node-media-server/src/server/broadcast_server.js";
 import RtmpSession from "node-media-server/src/session/rtmp_session.js";
 import { LivesnapError } from "../errors";
 import type { Logger } from "../logger";
+import { LeanBroadcast } from "./lean-broadcast";
+import { PublishTags } from "./publish-tags";
 import { guardMessageParser } from "./rtmp-message-guard";
 import { RtmpRefusal, type RtmpRefusalReason } from "./rtmp-refusal";
 import type { StreamAddress } from "./stream-address";
@@ -50,6 +52,7 @@ export interface RtmpConnectionOptions {
 const HANDSHAKE_BYTES = 1 + 1536 + 1536;
 /** How long a refused client has to read the close before its socket is destroyed. */
 const REFUSAL_GRACE_MS = 1000;
+const TYPE_VIDEO = 9;
 
 /**
  * One client of the embedded ingest on node-media-server's RtmpSession: bounded in time (handshake,
@@ -59,7 +62,10 @@ const REFUSAL_GRACE_MS = 1000;
  */
 export class RtmpConnection {
   readonly session: RtmpSession;
+  /** The publish's video for capture; set once this connection publishes. */
+  tags: PublishTags | undefined;
   private role: "pending" | "publisher" | "player" = "pending";
+  private readonly relay = new LeanBroadcast();
   private mediaAccepted = false;
   private closing = false;
   private received = 0;
@@ -84,7 +90,18 @@ export class RtmpConnection {
     session.onPush = () => this.onPublishCommand(push);
     const play = session.onPlay;
     session.onPlay = () => this.onPlayCommand(play);
-    socket.once("close", () => this.clearTimers());
+    session.onPacket = (packet) => {
+      // Only the publisher's media is a stream: a player's or a refused publisher's would reach
+      // another publisher's players.
+      if (this.role !== "publisher" || this.closing) return;
+      // Tapped before the broadcast, which shifts the timestamps of a resumed publish.
+      if (packet.codec_type === TYPE_VIDEO) this.tags?.video(packet.dts, packet.data.subarray(0, packet.size));
+      this.relay.relay(session.broadcast, packet);
+    };
+    socket.once("close", () => {
+      this.clearTimers();
+      this.tags?.end("the publisher left");
+    });
   }
 
   get id(): string {
@@ -106,8 +123,9 @@ export class RtmpConnection {
     this.socket.setTimeout(idleTimeoutMs, () => {
       this.options.onTimeout("idle");
       this.options.log.warn({ session: this.id, idleMs: idleTimeoutMs }, "publisher idle; closing it");
-      this.socket.destroy();
+      this.destroy(`the publisher sent nothing for ${idleTimeoutMs} ms`);
     });
+    this.tags?.open();
     this.socket.resume();
   }
 
@@ -116,14 +134,15 @@ export class RtmpConnection {
     if (this.closing) return;
     this.options.onRefused(reason);
     this.options.log.warn({ session: this.id, reason, ...fields }, `connection refused: ${message}`);
-    this.close();
+    this.close(`refused (${reason}): ${message}`);
   }
 
   /** Stops reading, lets the client see the end of the stream, and destroys the socket soon after. */
-  close(): void {
+  close(reason = "the connection was closed"): void {
     if (this.closing) return;
     this.closing = true;
     this.clearTimers();
+    this.tags?.end(reason);
     // A publish refused before its media was accepted frees its path now, not when the socket
     // closes after the grace below: the next publisher of that stream must not find it taken.
     if (this.role === "publisher" && !this.mediaAccepted && this.session.broadcast?.publisher === this.session) {
@@ -132,6 +151,12 @@ export class RtmpConnection {
     this.socket.pause();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), REFUSAL_GRACE_MS).unref();
+  }
+
+  /** Ends the connection now; the publish's tags end with this reason. */
+  destroy(reason: string): void {
+    this.tags?.end(reason);
+    this.socket.destroy();
   }
 
   private onData(parse: (data: Buffer) => void, data: Buffer): void {
@@ -180,6 +205,7 @@ export class RtmpConnection {
       return;
     }
     this.role = "publisher";
+    this.tags = new PublishTags((error) => this.options.log.error({ session: this.id, err: error }, "a tag listener failed; unsubscribed it"));
     this.clearCommandTimer();
     // Nothing the publisher sends is parsed (nor broadcast) until the lifecycle has decided.
     this.socket.pause();

@@ -1,3 +1,5 @@
+import type { TagSource } from "../media/types";
+
 export type IngestSource = "embedded" | "nginx-rtmp" | "srs" | "mediamtx";
 
 /** A stream that started or stopped on a media server, with names already validated. */
@@ -15,6 +17,12 @@ export interface StreamSignal {
    * with a token of this process. Never stored.
    */
   captureUrl?: string | undefined;
+  /**
+   * The publisher's video tags, as they arrive: only the embedded ingest sets it (a hooked media
+   * server is pulled instead). Subscribe before published() resolves to get the stream from its
+   * first tag: media flows once the publish is accepted. Never stored.
+   */
+  tags?: TagSource | undefined;
   /** Media-server session id, when it gives one. */
   clientId?: string | undefined;
   /** Query arguments of the publish URL (auth_key among them), as the media server passed them. */
