@@ -29,7 +29,7 @@ function check(code: number, what: string): void {
   if (code < 0) throw new DecodeError(`${what}: ${FFmpegError.strerror(code)}`);
 }
 
-class VideoDecoder {
+export class VideoDecoder {
   readonly context = new CodecContext();
 
   constructor(codec: VideoCodec, config: Buffer) {
