@@ -10,7 +10,7 @@ import {
   FF_QP2LAMBDA,
 } from "node-av/constants";
 // node-av/lib alone: the package root also loads the high-level API, ~6 MiB more per worker.
-import { Codec, CodecContext, FFmpegError, Filter, FilterGraph, FilterInOut, Frame, Log, Packet, type FilterContext } from "node-av/lib";
+import { Codec, CodecContext, FFmpegError, Filter, FilterGraph, FilterInOut, Frame, Log, Packet, Rational, type FilterContext } from "node-av/lib";
 import type { DecodeJob, DecodedImage, ImageSpec, VideoCodec } from "../media/types";
 import { imageFilter } from "./size-filter";
 
@@ -23,7 +23,7 @@ export class DecodeError extends Error {
 const DECODER_NAMES: Record<VideoCodec, string> = { h264: "h264", hevc: "hevc", av1: "libdav1d" };
 
 /** Coded frames are stamped in milliseconds of stream time. */
-const MS = { num: 1, den: 1000 };
+const MS = new Rational(1, 1000);
 
 function check(code: number, what: string): void {
   if (code < 0) throw new DecodeError(`${what}: ${FFmpegError.strerror(code)}`);
@@ -153,7 +153,7 @@ class ImagePipeline {
 
   private openEncoder(frame: Frame): void {
     const png = this.spec.format === "PNG";
-    const codec = Codec.findEncoderByName(png ? "png" : "mjpeg");
+    const codec = png ? Codec.findEncoderByName("png") : Codec.findEncoderByName("mjpeg");
     if (codec === null) throw new DecodeError(`no ${png ? "png" : "mjpeg"} encoder in this FFmpeg build`);
     this.encoder.allocContext3(codec);
     this.encoder.width = frame.width;
