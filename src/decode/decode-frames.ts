@@ -7,10 +7,15 @@ import {
   AV_PIX_FMT_YUVJ420P,
   AVERROR_EAGAIN,
   AVERROR_EOF,
+  FF_DECODER_H264,
+  FF_DECODER_HEVC,
+  FF_DECODER_LIBDAV1D,
+  FF_ENCODER_MJPEG,
+  FF_ENCODER_PNG,
   FF_QP2LAMBDA,
 } from "node-av/constants";
 // node-av/lib alone: the package root also loads the high-level API, ~6 MiB more per worker.
-import { Codec, CodecContext, FFmpegError, Filter, FilterGraph, FilterInOut, Frame, Log, Packet, type FilterContext } from "node-av/lib";
+import { Codec, CodecContext, FFmpegError, Filter, FilterGraph, FilterInOut, Frame, Log, Packet, Rational, type FilterContext } from "node-av/lib";
 import type { DecodeJob, DecodedImage, ImageSpec, VideoCodec } from "../media/types";
 import { imageFilter } from "./size-filter";
 
@@ -20,20 +25,20 @@ export class DecodeError extends Error {
 }
 
 /** libdav1d is faster than FFmpeg's own AV1 decoder, which only wraps hardware decoders. */
-const DECODER_NAMES: Record<VideoCodec, string> = { h264: "h264", hevc: "hevc", av1: "libdav1d" };
+const DECODER_NAMES = { h264: FF_DECODER_H264, hevc: FF_DECODER_HEVC, av1: FF_DECODER_LIBDAV1D } as const satisfies Record<VideoCodec, unknown>;
 
 /** Coded frames are stamped in milliseconds of stream time. */
-const MS = { num: 1, den: 1000 };
+const MS = new Rational(1, 1000);
 
 function check(code: number, what: string): void {
   if (code < 0) throw new DecodeError(`${what}: ${FFmpegError.strerror(code)}`);
 }
 
-class VideoDecoder {
+export class VideoDecoder {
   readonly context = new CodecContext();
 
   constructor(codec: VideoCodec, config: Buffer) {
-    const found = Codec.findDecoderByName(DECODER_NAMES[codec] as never);
+    const found = Codec.findDecoderByName(DECODER_NAMES[codec]);
     if (found === null) throw new DecodeError(`no ${codec} decoder in this FFmpeg build`);
     this.context.allocContext3(found);
     this.context.extraData = config;
@@ -153,7 +158,7 @@ class ImagePipeline {
 
   private openEncoder(frame: Frame): void {
     const png = this.spec.format === "PNG";
-    const codec = Codec.findEncoderByName(png ? "png" : "mjpeg");
+    const codec = Codec.findEncoderByName(png ? FF_ENCODER_PNG : FF_ENCODER_MJPEG);
     if (codec === null) throw new DecodeError(`no ${png ? "png" : "mjpeg"} encoder in this FFmpeg build`);
     this.encoder.allocContext3(codec);
     this.encoder.width = frame.width;
