@@ -2,10 +2,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { startAdminSocket } from "./admin/admin-socket";
-import { assertFfmpegAvailable } from "./capture/ffmpeg-check";
-import { createCaptureEngine, type InspectableCaptureEngine } from "./capture/engine";
+import { createFrameEngine, type FrameEngineTunables, type InspectableCaptureEngine } from "./capture/frame-engine";
+import { RecentSamples, registerCaptureMetrics } from "./capture/capture-metrics";
 import { streamIsReadable } from "./capture/probe";
-import type { CaptureTunables } from "./capture/tunables";
+import { createDecoderPool, type DecoderPool } from "./decode/decoder-pool";
+import { createRtmpPuller } from "./media/rtmp-client";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { createTokenAuthenticator, ensureBootstrapToken } from "./domain/api-tokens";
@@ -39,7 +40,7 @@ import { DeliveryWorker } from "./callbacks/delivery-worker";
 export interface AppOptions {
   logger: Logger;
   /** Faster capture timing for tests. */
-  captureTunables?: Partial<CaptureTunables>;
+  captureTunables?: Partial<FrameEngineTunables>;
   uploadRetry?: Partial<RetryPolicy>;
   /** Shorter stream leases for tests (default 60 s). */
   streamLeaseMs?: number;
@@ -65,7 +66,9 @@ export interface App {
   readonly liveCapture: LiveCapture;
   /** Every metric served at /metrics; modules register theirs here. */
   readonly metrics: MetricsRegistry;
-  /** The capture engine, for inspection (which ffmpeg runs for which stream). */
+  /** The shared decoder pool, for inspection (its worker pids, its queue). */
+  readonly decoders: DecoderPool;
+  /** The capture engine, for inspection (what each captured stream holds). */
   readonly engine: InspectableCaptureEngine;
   /** Base URL of the listener of its own that serves /metrics, when METRICS_PORT is set. */
   readonly metricsUrl: string | null;
@@ -109,6 +112,7 @@ export function createApp(config: Config, options: AppOptions): App {
   let rtmp: EmbeddedRtmpServer | undefined;
   let ws: ReturnType<typeof attachGraphQLWebSocket> | undefined;
   let engine: InspectableCaptureEngine | undefined;
+  let decoders: DecoderPool | undefined;
   let retention: RetentionSweep | undefined;
   let baseUrl = "";
   /** Ready only once start() has finished: the first token and the admin socket come after listen. */
@@ -133,6 +137,9 @@ export function createApp(config: Config, options: AppOptions): App {
     "Snapshots stored but not recorded because the database was unreachable.",
     () => liveCapture?.snapshotsUnrecorded ?? 0,
   );
+  const tagErrors = metrics.counter("livesnap_capture_tag_errors_total", "Video tags of captured streams that could not be used, by reason.");
+  const decodeErrors = metrics.counter("livesnap_capture_decode_errors_total", "Scheduled images that could not be decoded.");
+  const imageAges = new RecentSamples();
   metrics.gauge("livesnap_captured_streams", "Live streams being captured now.", () => engine?.active().length ?? 0);
   const publishRefusals = metrics.counter("livesnap_publish_refusals_total", "Publishes refused, by ingest source and reason.");
 
@@ -242,6 +249,9 @@ export function createApp(config: Config, options: AppOptions): App {
     get engine() {
       return need(engine, "the capture engine");
     },
+    get decoders() {
+      return need(decoders, "the decoder pool");
+    },
     get metricsUrl() {
       return metricsUrl;
     },
@@ -250,9 +260,6 @@ export function createApp(config: Config, options: AppOptions): App {
     },
 
     async start() {
-      const version = await assertFfmpegAvailable(config.ffmpegPath);
-      logger.info({ ffmpeg: version }, "ffmpeg found");
-
       database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       stops.unshift(() => database!.close());
       await database.migrate();
@@ -331,12 +338,16 @@ export function createApp(config: Config, options: AppOptions): App {
           },
           callbackUrlPolicy: { allowPrivate: config.callbackAllowPrivate },
           wakeCallbackDeliveries: () => deliveries.wake(),
+          captureSnapshot: (viewer, input) => need(liveCapture, "capture").captureNow(viewer, input),
         },
       });
       ws = attachGraphQLWebSocket({ server, yoga, auth, logger, limits: config.limits });
       stops.unshift(() => ws!.close());
       stops.unshift(() => bus.close());
 
+      decoders = await createDecoderPool({ workers: config.decoderWorkers, jobTimeoutMs: 10_000, logger });
+      stops.unshift(() => decoders!.close());
+      const puller = createRtmpPuller();
       liveCapture = createLiveCapture({
         db,
         store,
@@ -346,7 +357,7 @@ export function createApp(config: Config, options: AppOptions): App {
         uploadCounters,
         leaseMs: options.streamLeaseMs,
         instanceId: config.instanceId ?? (await loadOrCreateInstanceId(config.dataDir)),
-        isStillLive: (url, signal) => streamIsReadable(config.ffmpegPath, url, 15_000, signal),
+        isStillLive: (url, signal) => streamIsReadable(puller.source(url), 15_000, signal),
         publishRefusals,
         recordWith: {
           inTransaction: (tx, snapshot) => enqueueSnapshotDeliveries(tx, snapshot),
@@ -354,12 +365,18 @@ export function createApp(config: Config, options: AppOptions): App {
         },
       });
       const capture = liveCapture;
-      engine = createCaptureEngine({
-        ffmpegPath: config.ffmpegPath,
+      const pool = decoders;
+      engine = createFrameEngine({
         logger,
+        decoder: pool,
+        pull: (url) => puller.source(url),
         onImage: (image) => capture.onImage(image),
-        ...options.captureTunables,
+        tunables: options.captureTunables,
+        onTagError: (reason) => tagErrors.inc({ reason }),
+        onImageMade: (ageMs) => imageAges.add(ageMs),
+        onDecodeError: () => decodeErrors.inc(),
       });
+      registerCaptureMetrics(metrics, { pool, puller, engine, imageAges });
       stops.unshift(() => engine!.stopAll());
       stops.unshift(() => capture.stop());
 

@@ -85,7 +85,7 @@ const envSchema = z
       .min(1, "must be a whole number of seconds from 1 to 604800 (7 days)")
       .max(604800, "must be a whole number of seconds from 1 to 604800 (7 days)")
       .default(3600),
-    FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+    DECODER_WORKERS: integerIn(1, 64, "worker processes").optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
     PUSH_URL_BASE: optionalString.refine(
       (v) => v === undefined || /^rtmps?:\/\/[^/?#\s]+\/?$/.test(v),
@@ -162,7 +162,8 @@ export interface Config {
         forcePathStyle: boolean;
       };
   signedUrlTtlSeconds: number;
-  ffmpegPath: string;
+  /** Decoder worker processes shared by every captured stream; unset: one per CPU. */
+  decoderWorkers: number | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Base of the publish URLs pushUrl hands out (`{domain}` placeholder); unset: the embedded ingest. */
   pushUrlBase: string | undefined;
@@ -251,7 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : { driver: "fs" },
     signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
-    ffmpegPath: e.FFMPEG_PATH,
+    decoderWorkers: e.DECODER_WORKERS,
     logLevel: e.LOG_LEVEL,
     pushUrlBase: e.PUSH_URL_BASE?.replace(/\/+$/, ""),
     instanceId: e.INSTANCE_ID,

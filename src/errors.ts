@@ -8,7 +8,8 @@ export type ErrorCode =
   | "CONFLICT"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "SERVICE_UNAVAILABLE";
 
 export class LivesnapError extends Error {
   constructor(
@@ -27,6 +28,8 @@ export const conflict = (message: string, field?: string) => new LivesnapError("
 export const unauthenticated = (message = "a valid API token is required") =>
   new LivesnapError("UNAUTHENTICATED", message);
 export const forbidden = (message: string) => new LivesnapError("FORBIDDEN", message);
+/** A part the operation needs (object store, database) failed; answered with HTTP 503. */
+export const serviceUnavailable = (message: string) => new LivesnapError("SERVICE_UNAVAILABLE", message);
 
 /** Too many requests or failed authentications: answered with HTTP 429 and Retry-After. */
 export class RateLimitedError extends LivesnapError {

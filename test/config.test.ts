@@ -9,7 +9,7 @@ describe("configuration", () => {
     expect(config).toMatchObject({
       host: "127.0.0.1", port: 4000, databaseUrl: undefined, dataDir: "./data", rtmpPort: 1935,
       defaultPushDomain: "localhost", hookSecret: undefined, storage: { driver: "fs" }, signedUrlTtlSeconds: 3600,
-      ffmpegPath: "ffmpeg", logLevel: "info",
+      decoderWorkers: undefined, logLevel: "info",
       pullUrls: { nginxRtmp: "rtmp://127.0.0.1:1935/{app}/{stream}", srs: "rtmp://127.0.0.1:1935/{app}/{stream}", mediamtx: "rtmp://127.0.0.1:1935/{app}/{stream}" },
     });
   });

@@ -1,16 +1,29 @@
-import { execFile } from "node:child_process";
+import type { TagSource } from "../media/types";
 
 /**
- * Whether ffmpeg can read a video frame from the URL within the timeout: is the stream still there?
- * An aborted probe answers false at once (its ffmpeg is killed).
+ * Whether a video tag can be read from the source within the timeout: is the stream still there?
+ * An aborted probe answers false at once; the source is let go either way.
  */
-export function streamIsReadable(ffmpegPath: string, url: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+export function streamIsReadable(source: TagSource, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(
-      ffmpegPath,
-      ["-hide_banner", "-loglevel", "error", "-nostdin", "-i", url, "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"],
-      { timeout: timeoutMs, killSignal: "SIGKILL", signal },
-      (error) => resolve(error === null),
-    );
+    if (signal?.aborted) {
+      resolve(false);
+      return;
+    }
+    let settled = false;
+    let unsubscribe: (() => void) | undefined;
+    const finish = (live: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      unsubscribe?.();
+      resolve(live);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    unsubscribe = source.subscribe({ onVideo: () => finish(true), onEnd: () => finish(false) });
+    if (settled) unsubscribe();
   });
 }

@@ -22,6 +22,8 @@ export interface GraphQLServices {
   allowedBuckets?: readonly string[] | undefined;
   /** How callback URLs are checked; undefined: private and loopback addresses refused. */
   callbackUrlPolicy?: CallbackUrlPolicy | undefined;
+  /** captureSnapshot: the stream's newest keyframe stored and announced now (live capture). */
+  captureSnapshot?: ((viewer: Viewer | null, input: { domain: string; app: string; stream: string }) => Promise<SnapshotRow>) | undefined;
   /** Tells the delivery worker a delivery is due now. */
   wakeCallbackDeliveries?: (() => void) | undefined;
 }

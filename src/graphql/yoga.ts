@@ -94,6 +94,7 @@ export function isGraphQLErrorLike(error: unknown): error is GraphQLError {
 function extensionsOf(error: LivesnapError): Record<string, unknown> {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error.field) extensions.field = error.field;
+  if (error.code === "SERVICE_UNAVAILABLE") extensions.http = { status: 503 };
   if (error instanceof RateLimitedError) {
     extensions.retryAfterSeconds = error.retryAfterSeconds;
     extensions.http = { status: 429, headers: { "retry-after": String(error.retryAfterSeconds) } };

@@ -1,4 +1,10 @@
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { liveStreamsTable } from "../db/schema";
+import { conflict, notFound, rateLimited, serviceUnavailable } from "../errors";
+import { assertDomain, assertSegmentName } from "../domain/names";
+import { requireAdmin, type Viewer } from "../domain/viewer";
+import { CaptureUnavailableError } from "../capture/types";
 import type { FrozenTemplate, LiveStreamRow, SnapshotRow } from "../db/schema";
 import { contentTypeFor, snapshotKey } from "../domain/object-keys";
 import { authorizePublish } from "../domain/publish-authorization";
@@ -14,6 +20,7 @@ import {
 import { newRunOwner } from "../domain/workers";
 import type { EventBus } from "../events/event-bus";
 import type { CapturedImage, CaptureEngine } from "../capture/types";
+import type { TagSource } from "../media/types";
 import type { PublishDecision, StreamLifecycle, StreamSignal } from "../ingest/types";
 import type { Logger } from "../logger";
 import type { Counter } from "../metrics";
@@ -43,6 +50,9 @@ export interface LiveCaptureOptions {
   recordWith?: { inTransaction(tx: Database, snapshot: SnapshotRow): Promise<number>; onQueued(): void };
 }
 
+/** On-demand images being made at once, across accounts: each holds a decoder slot ahead of scheduled images. */
+const MAX_ON_DEMAND_IN_FLIGHT = 16;
+
 interface CapturedStream {
   accountId: string;
   domain: string;
@@ -56,6 +66,12 @@ export interface LiveCapture {
   lifecycle: StreamLifecycle;
   /** The capture engine's image handler: store, record, announce. */
   onImage(image: CapturedImage): Promise<void>;
+  /**
+   * captureSnapshot (ADMIN): the caller's LIVE stream's newest keyframe as a snapshot, stored
+   * with the template's key and announced like any other. NOT_FOUND for a stream of no LIVE
+   * publish of the caller's account; CONFLICT while it cannot be captured now.
+   */
+  captureNow(viewer: Viewer | null, input: { domain: string; app: string; stream: string }): Promise<SnapshotRow>;
   /**
    * Binds the engine (which needs onImage first) and, in the background, settles the streams a
    * gone process left LIVE: embedded ones are ended and hooked ones captured again at once, then
@@ -92,7 +108,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   let snapshotsUnrecorded = 0;
 
   /** Captures a recorded live stream; the caller has checked that it has an account, a source id and a template. */
-  function capture(row: LiveStreamRow, pullUrl: string) {
+  function capture(row: LiveStreamRow, pullUrl: string, tags?: TagSource) {
     const template = row.template!;
     captured.set(row.id, {
       accountId: row.accountId!,
@@ -102,7 +118,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       sourceId: row.sourceId!,
       template,
     });
-    engine?.start({ liveStreamId: row.id, pullUrl, template });
+    engine?.start({ liveStreamId: row.id, pullUrl, tags, template });
   }
 
   async function release(ids: string[]) {
@@ -160,7 +176,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
         log.info(recorded, "no snapshot template applies: recorded, not captured");
       } else {
         log.info({ ...recorded, template: stream.template.name }, "published: capturing");
-        capture(stream, signal.captureUrl ?? signal.pullUrl);
+        capture(stream, signal.pullUrl, signal.tags);
       }
       return { accepted: true };
     },
@@ -181,7 +197,20 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
 
   async function onImage(image: CapturedImage): Promise<void> {
     const stream = captured.get(image.liveStreamId);
-    if (!stream) return; // ended while ffmpeg was still writing
+    if (!stream) return; // ended while its image was being made
+    const outcome = await storeAndRecord(stream, image);
+    if (outcome.ok) await bus.publishSnapshotCreated(outcome.row);
+  }
+
+  /**
+   * Stores the image under the stream's key, records its row with the row's follow-ups in one
+   * transaction, and counts it. A store that keeps failing or an unreachable database gives no
+   * row (logged and counted); anything else unexpected throws.
+   */
+  async function storeAndRecord(
+    stream: CapturedStream,
+    image: CapturedImage,
+  ): Promise<{ ok: true; row: SnapshotRow } | { ok: false; failed: "store" | "database" }> {
     const { template } = stream;
     const key = snapshotKey({
       storageMode: template.storageMode,
@@ -201,7 +230,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     } catch (error) {
       // Already logged and counted; the next interval brings a new image.
       log.warn({ liveStreamId: image.liveStreamId, key, err: error }, "snapshot dropped");
-      return;
+      return { ok: false, failed: "store" };
     }
     let row: SnapshotRow;
     let queued = 0;
@@ -231,11 +260,57 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       if (!isDatabaseUnavailable(error)) throw error;
       snapshotsUnrecorded += 1;
       log.warn({ liveStreamId: image.liveStreamId, key, err: error }, "snapshot not recorded: the database is unreachable");
-      return;
+      return { ok: false, failed: "database" };
     }
     snapshotsRecorded += 1;
     if (queued > 0) options.recordWith?.onQueued();
-    await bus.publishSnapshotCreated(row);
+    return { ok: true, row };
+  }
+
+  let onDemandInFlight = 0;
+
+  /** captureSnapshot: an image of the stream's newest keyframe, stored, recorded and announced now. */
+  async function captureNow(viewer: Viewer | null, input: { domain: string; app: string; stream: string }): Promise<SnapshotRow> {
+    const v = requireAdmin(viewer);
+    const domain = assertDomain("domain", input.domain);
+    const app = assertSegmentName("app", input.app);
+    const streamName = assertSegmentName("stream", input.stream);
+    const l = liveStreamsTable;
+    const [live] = await db
+      .select()
+      .from(l)
+      .where(and(eq(l.accountId, v.accountId), eq(l.domain, domain), eq(l.appName, app), eq(l.streamName, streamName), eq(l.status, "LIVE")))
+      .limit(1);
+    if (live === undefined) throw notFound(`live stream ${app}/${streamName} on ${domain}`, "stream");
+    if (live.template === null) throw conflict("no snapshot template applies to this stream, so it is not captured", "stream");
+    const stream = captured.get(live.id);
+    if (stream === undefined || engine === null) throw conflict("the stream is not captured by this instance right now", "stream");
+    if (onDemandInFlight >= MAX_ON_DEMAND_IN_FLIGHT) throw rateLimited(`${MAX_ON_DEMAND_IN_FLIGHT} on-demand captures are running`, 1);
+    onDemandInFlight += 1;
+    try {
+      let image: CapturedImage;
+      try {
+        image = await engine.captureNow(live.id);
+      } catch (error) {
+        if (!(error instanceof CaptureUnavailableError)) throw error;
+        if (error.reason === "no_keyframe") throw conflict("no keyframe of the stream has arrived yet; try again in a moment", "stream");
+        if (error.reason === "not_captured") throw conflict("the stream is not captured by this instance right now", "stream");
+        log.warn({ liveStreamId: live.id, err: error }, "on-demand capture failed");
+        throw serviceUnavailable(`the image could not be made: ${error.message}`);
+      }
+      // The stream may have ended while its image was made.
+      if (!captured.has(live.id)) throw conflict("the stream ended while its image was being made", "stream");
+      const outcome = await storeAndRecord(stream, image);
+      if (!outcome.ok) {
+        throw serviceUnavailable(
+          outcome.failed === "store" ? "the object store did not take the image; try again shortly" : "the database is unreachable; try again shortly",
+        );
+      }
+      await bus.publishSnapshotCreated(outcome.row);
+      return outcome.row;
+    } finally {
+      onDemandInFlight -= 1;
+    }
   }
 
   /**
@@ -302,6 +377,7 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   return {
     lifecycle,
     onImage,
+    captureNow,
     workerId,
     get snapshotsRecorded() {
       return snapshotsRecorded;

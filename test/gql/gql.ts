@@ -17,6 +17,8 @@ type Documents = {
     "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n": typeof types.E2ECreateCallbackDocument,
     "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n": typeof types.E2EDeliveriesDocument,
     "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n": typeof types.E2ECallbackSnapshotsDocument,
+    "\n  mutation E2ECaptureSnapshot($domain: String!, $app: String!, $stream: String!) {\n    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id key format width height bytes capturedAt url streamName }\n  }\n": typeof types.E2ECaptureSnapshotDocument,
+    "\n  query E2ECaptureLiveNow($domain: String) {\n    liveStreams(domain: $domain, status: LIVE) { edges { node { streamName } } }\n  }\n": typeof types.E2ECaptureLiveNowDocument,
     "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": typeof types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": typeof types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": typeof types.E2ESnapshotsDocument,
@@ -82,6 +84,8 @@ const documents: Documents = {
     "\n  mutation E2ECreateCallback($input: CreateSnapshotCallbackInput!) {\n    createSnapshotCallback(input: $input) { id signingSecret }\n  }\n": types.E2ECreateCallbackDocument,
     "\n  query E2EDeliveries($callbackId: ID!) {\n    snapshotCallbackDeliveries(callbackId: $callbackId, first: 100) {\n      edges { node { id webhookId snapshotId status attempts lastStatusCode lastError deliveredAt } }\n    }\n  }\n": types.E2EDeliveriesDocument,
     "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n": types.E2ECallbackSnapshotsDocument,
+    "\n  mutation E2ECaptureSnapshot($domain: String!, $app: String!, $stream: String!) {\n    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id key format width height bytes capturedAt url streamName }\n  }\n": types.E2ECaptureSnapshotDocument,
+    "\n  query E2ECaptureLiveNow($domain: String) {\n    liveStreams(domain: $domain, status: LIVE) { edges { node { streamName } } }\n  }\n": types.E2ECaptureLiveNowDocument,
     "\n  query E2ERulesSnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key sourceId domain appName streamName capturedAt } }\n    }\n  }\n": types.E2ERulesSnapshotsDocument,
     "\n  query E2ELiveStreams($domain: String, $status: LiveStreamStatus) {\n    liveStreams(domain: $domain, status: $status) {\n      edges { node { id appName streamName status sourceId endedAt template { name intervalSeconds width } lastSnapshot { key } } }\n    }\n  }\n": types.E2ELiveStreamsDocument,
     "\n  query E2ESnapshots($domain: String!, $app: String, $stream: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream) {\n      edges { node { key format width height bytes capturedAt url urlExpiresAt } }\n    }\n  }\n": types.E2ESnapshotsDocument,
@@ -170,6 +174,14 @@ export function graphql(source: "\n  query E2EDeliveries($callbackId: ID!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n"): (typeof documents)["\n  query E2ECallbackSnapshots($domain: String!) {\n    snapshots(domain: $domain, first: 100) {\n      edges { node { id domain appName streamName sourceId key bucket format width height bytes capturedAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation E2ECaptureSnapshot($domain: String!, $app: String!, $stream: String!) {\n    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id key format width height bytes capturedAt url streamName }\n  }\n"): (typeof documents)["\n  mutation E2ECaptureSnapshot($domain: String!, $app: String!, $stream: String!) {\n    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id key format width height bytes capturedAt url streamName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query E2ECaptureLiveNow($domain: String) {\n    liveStreams(domain: $domain, status: LIVE) { edges { node { streamName } } }\n  }\n"): (typeof documents)["\n  query E2ECaptureLiveNow($domain: String) {\n    liveStreams(domain: $domain, status: LIVE) { edges { node { streamName } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -5,7 +5,7 @@ import { createApp, type App } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { issueTokenForAccount } from "../../src/domain/api-tokens";
 import { silentLogger, type Logger } from "../../src/logger";
-import type { CaptureTunables } from "../../src/capture/tunables";
+import type { FrameEngineTunables as CaptureTunables } from "../../src/capture/frame-engine";
 import type { CallbackTimings } from "../../src/callbacks/backoff";
 import { createServerDatabase } from "./db";
 

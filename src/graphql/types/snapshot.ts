@@ -2,7 +2,8 @@ import type { SnapshotRow } from "../../db/schema";
 import { assertDomain, assertSegmentName } from "../../domain/names";
 import { deleteSnapshots, deleteSnapshotsOf, MAX_DELETE_IDS, MAX_DELETE_OF_STREAM } from "../../domain/snapshot-deletion";
 import { getSnapshot, listSnapshots } from "../../domain/snapshots";
-import { requireViewer } from "../../domain/viewer";
+import { conflict } from "../../errors";
+import { requireAdmin, requireViewer } from "../../domain/viewer";
 import { builder } from "../builder";
 import { connectionType, toConnection } from "./connection";
 import { SnapshotFormat } from "./enums";
@@ -60,6 +61,25 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
+  captureSnapshot: t.field({
+    type: Snapshot,
+    description:
+      "ADMIN. Takes a snapshot of one of the caller's LIVE streams now, from its newest keyframe, with the stream's template (format, size, fill); stored under the template's key (SEQUENCE: a new object; COVERAGE: the one object overwritten), recorded, announced on snapshotCreated and to callbacks like any other",
+    args: {
+      domain: t.arg.string({ required: true }),
+      app: t.arg.string({ required: true }),
+      stream: t.arg.string({ required: true }),
+    },
+    resolve: (_, args, ctx) => {
+      const capture = ctx.services.captureSnapshot;
+      if (capture === undefined) {
+        // An API without capture (tests of the schema alone) still checks its caller and names.
+        requireAdmin(ctx.viewer);
+        throw conflict("this instance does not capture streams", "stream");
+      }
+      return capture(ctx.viewer, args);
+    },
+  }),
   deleteSnapshots: t.idList({
     description: `Deletes these snapshots (image and record; at most ${MAX_DELETE_IDS} ids) and returns the ids deleted; ids of no snapshot of the caller's are left out`,
     args: { ids: t.arg.idList({ required: true }) },
