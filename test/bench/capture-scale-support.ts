@@ -53,6 +53,8 @@ export interface TeePusher {
   spawnedAt: number;
   /** Output position (s of stream time written) and when ffmpeg reported it; null before the first report. */
   position(): { outSeconds: number; at: number } | null;
+  /** The first position ffmpeg reported, once its outputs were open. */
+  firstPosition(): { outSeconds: number; at: number } | null;
   /** Warnings and errors ffmpeg wrote (a tee output that failed, a refused publish), at most 200. */
   problems(): string[];
   exited(): boolean;
@@ -76,6 +78,7 @@ export function pushTee(file: string, urls: string[]): TeePusher {
   );
   const spawnedAt = Date.now();
   let position: { outSeconds: number; at: number } | null = null;
+  let firstPosition: typeof position = null;
   let pendingOut: number | null = null;
   let partial = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
@@ -86,6 +89,7 @@ export function pushTee(file: string, urls: string[]): TeePusher {
       if (line.startsWith("out_time_us=")) pendingOut = Number(line.slice("out_time_us=".length));
       else if (line.startsWith("progress=") && pendingOut !== null && Number.isFinite(pendingOut)) {
         position = { outSeconds: pendingOut / 1e6, at: Date.now() };
+        firstPosition ??= position;
       }
     }
     if (partial.length > 4096) partial = "";
@@ -106,6 +110,7 @@ export function pushTee(file: string, urls: string[]): TeePusher {
     urls,
     spawnedAt,
     position: () => position,
+    firstPosition: () => firstPosition,
     problems: () => [...problems],
     exited: () => !running(),
     stop: async () => {
