@@ -27,13 +27,14 @@ import {
  * image, or after CAPTURE_CROWD_TIMEOUT_SECONDS.
  *
  * Knobs: CAPTURE_CROWD_STREAMS (100), CAPTURE_CROWD_INGEST (nginx | embedded | both, default
- * both), CAPTURE_CROWD_PER_PUSHER (10 outputs per tee ffmpeg), CAPTURE_CROWD_TIMEOUT_SECONDS (90).
+ * both), CAPTURE_CROWD_PER_PUSHER (5 outputs per tee ffmpeg), CAPTURE_CROWD_TIMEOUT_SECONDS (90).
  */
 const STREAMS = envInt("CAPTURE_CROWD_STREAMS", 100, 1, 1000);
 const INGESTS = envIngests("CAPTURE_CROWD_INGEST", "both");
 // A tee ffmpeg opens its outputs one after another, each waiting for the publish to be
-// accepted (~0.1 to 0.2 s here), so a crowd within 2 s needs outputs spread over several.
-const PER_PUSHER = envInt("CAPTURE_CROWD_PER_PUSHER", 10, 1, 1000);
+// accepted (0.1 to 0.3 s here), and sends data to none before all are open: few outputs per
+// ffmpeg keep the crowd within 2 s and an early publish from waiting for the last one.
+const PER_PUSHER = envInt("CAPTURE_CROWD_PER_PUSHER", 5, 1, 1000);
 const TIMEOUT_SECONDS = envInt("CAPTURE_CROWD_TIMEOUT_SECONDS", 90, 10, 240);
 const { intervalSeconds: INTERVAL, width: WIDTH } = SCALE_TEMPLATE;
 const CROWD_WITHIN_SECONDS = 2;
@@ -66,6 +67,9 @@ async function measure(ingest: BenchIngest): Promise<void> {
     const crowdSpread = publishAt.length > 0 ? (Math.max(...publishAt) - Math.min(...publishAt)) / 1000 : Number.NaN;
     const firsts: number[] = [];
     const fromSpawn: number[] = [];
+    const fromData: number[] = [];
+    // Pusher k carries names[k * PER_PUSHER ...], in the order chunk() gave them.
+    const dataStart = new Map(names.map((name, i) => [name, pushers[Math.floor(i / PER_PUSHER)]?.firstPosition()?.at] as const));
     const late: string[] = [];
     const missing: string[] = [];
     for (const name of names) {
@@ -78,6 +82,8 @@ async function measure(ingest: BenchIngest): Promise<void> {
       const seconds = (first.receivedAt - publish.at) / 1000;
       firsts.push(seconds);
       fromSpawn.push((first.receivedAt - t0) / 1000);
+      const data = dataStart.get(name);
+      if (data !== undefined) fromData.push((first.receivedAt - Math.max(data, publish.at)) / 1000);
       if (seconds > FIRST_WITHIN_SECONDS) late.push(`${name} ${fmt(seconds)} s`);
     }
     const f = summarize(firsts);
@@ -103,6 +109,7 @@ async function measure(ingest: BenchIngest): Promise<void> {
       `run: ${complete ? "every stream had its first image" : `stopped after ${TIMEOUT_SECONDS} s`} ${fmt((doneAt - t0) / 1000, 1)} s after the pushers started; ${log.total()} snapshots`,
       `publish (live_streams.startedAt) → first image on the bus (s): ${spread(firsts)}`,
       `pusher spawn → first image (s): ${spread(fromSpawn)}`,
+      `first data sent (the pusher's first progress report, or the publish if later) → first image (s): ${spread(fromData)}`,
       ...(late.length ? [`later than ${FIRST_WITHIN_SECONDS} s: ${late.slice(0, 10).join(", ")}${late.length > 10 ? ", …" : ""}`] : []),
       ...(missing.length ? [`no first image: ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", …" : ""}`] : []),
       `during the crowd: ${describeLoad(machine)}`,

@@ -53,7 +53,10 @@ export interface TeePusher {
   spawnedAt: number;
   /** Output position (s of stream time written) and when ffmpeg reported it; null before the first report. */
   position(): { outSeconds: number; at: number } | null;
-  /** The first position ffmpeg reported, once its outputs were open. */
+  /**
+   * The first position ffmpeg reported: the tee muxer sends no packet before every output is
+   * open, so this is when data started to flow to all of them (within 0.1 s).
+   */
   firstPosition(): { outSeconds: number; at: number } | null;
   /** Warnings and errors ffmpeg wrote (a tee output that failed, a refused publish), at most 200. */
   problems(): string[];
@@ -71,14 +74,14 @@ export function pushTee(file: string, urls: string[]): TeePusher {
   const child = spawn(
     "ffmpeg",
     [
-      "-hide_banner", "-loglevel", "warning", "-nostdin", "-nostats", "-progress", "pipe:1",
+      "-hide_banner", "-loglevel", "warning", "-nostdin", "-nostats", "-progress", "pipe:1", "-stats_period", "0.1",
       "-re", "-stream_loop", "-1", "-i", file, "-map", "0", "-c", "copy", "-f", "tee", outputs,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const spawnedAt = Date.now();
   let position: { outSeconds: number; at: number } | null = null;
-  let firstPosition: typeof position = null;
+  let firstPosition: { outSeconds: number; at: number } | null = null;
   let pendingOut: number | null = null;
   let partial = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {

@@ -38,6 +38,7 @@ import {
  * Knobs: CAPTURE_SCALE_STREAMS (200), CAPTURE_SCALE_INGEST (nginx | embedded | both, default
  * both), CAPTURE_SCALE_SECONDS (measured window, 120), CAPTURE_SCALE_SETTLE_SECONDS (30),
  * CAPTURE_SCALE_PER_PUSHER (50 outputs per tee ffmpeg), CAPTURE_SCALE_REFERENCES (3),
+ * CAPTURE_SCALE_RSS_LIMIT_MIB (6144: the run stops when livesnap's tree grows past it),
  * LOAD_BENCH_POSTGRES_URL (nginx variant's PostgreSQL server).
  */
 const STREAMS = envInt("CAPTURE_SCALE_STREAMS", 200, 1, 1000);
@@ -48,6 +49,25 @@ const PER_PUSHER = envInt("CAPTURE_SCALE_PER_PUSHER", 50, 1, 1000);
 const REFERENCES = envInt("CAPTURE_SCALE_REFERENCES", 3, 1, 10);
 const PUSHER_STAGGER_MS = 2000;
 const { intervalSeconds: INTERVAL, width: WIDTH } = SCALE_TEMPLATE;
+
+/** The run stops when livesnap's tree grows past this: an engine that needs far more than the target must not take the machine down. */
+const RSS_LIMIT_MIB = envInt("CAPTURE_SCALE_RSS_LIMIT_MIB", 6144, 256, 20_000);
+
+type TreeRss = ReturnType<LivesnapTree["rss"]> & { total: number };
+
+/** Waits `seconds`, reading livesnap's RSS every 5 s; returns the peak, throws past RSS_LIMIT_MIB. */
+async function watchedSleep(tree: LivesnapTree, seconds: number): Promise<TreeRss> {
+  let peak: TreeRss = { total: 0, self: 0, children: 0, count: 0, kinds: {} };
+  for (let waited = 0; waited < seconds; waited += 5) {
+    await sleep(Math.min(5, seconds - waited) * 1000);
+    const rss = tree.rss();
+    if (rss.self + rss.children > peak.total) peak = { total: rss.self + rss.children, ...rss };
+    if (peak.total > RSS_LIMIT_MIB * 1024 * 1024) {
+      throw new Error(`stopped: livesnap and its ${peak.count} child processes reached ${mib(peak.total)}, over CAPTURE_SCALE_RSS_LIMIT_MIB=${RSS_LIMIT_MIB} ${JSON.stringify(peak.kinds)}`);
+    }
+  }
+  return peak;
+}
 
 const TARGET = { rssPerStreamMiB: 4, cpuRatio: 20, loopP99Ms: 100, wsP99Ms: 300, pusherSpeed: 0.97 };
 
@@ -81,7 +101,7 @@ async function measure(ingest: BenchIngest): Promise<void> {
     pushers = await startTeePushers(file, groups, PUSHER_STAGGER_MS);
     await sleep(3000);
     for (const name of referenceNames) references.push(startReferenceCapture(relay.url(name), INTERVAL, WIDTH));
-    await sleep(SETTLE_SECONDS * 1000);
+    await watchedSleep(tree, SETTLE_SECONDS);
 
     // The measured window.
     const loopWindow = loopDelayMonitor();
@@ -89,12 +109,7 @@ async function measure(ingest: BenchIngest): Promise<void> {
     const start = { at: Date.now(), livesnap: tree.cpuSeconds(), pushers: pushers.map((p) => cpuNow(p.pid)), nginx: bench.nginxPid ? cpuNow(bench.nginxPid) : 0 };
     const positions = pushers.map((p) => p.position());
     const postgresStart = new Map((bench.databaseName ? postgresBackends(bench.databaseName) : []).map((pid) => [pid, cpuNow(pid)]));
-    let peak = { total: 0, self: 0, children: 0, count: 0, kinds: {} as Record<string, number> };
-    for (let waited = 0; waited < WINDOW_SECONDS; waited += 5) {
-      await sleep(Math.min(5, WINDOW_SECONDS - waited) * 1000);
-      const rss = tree.rss();
-      if (rss.self + rss.children > peak.total) peak = { total: rss.self + rss.children, ...rss };
-    }
+    const peak = await watchedSleep(tree, WINDOW_SECONDS);
     const end = { at: Date.now(), livesnap: tree.cpuSeconds(), pushers: pushers.map((p) => cpuNow(p.pid)), nginx: bench.nginxPid ? cpuNow(bench.nginxPid) : 0 };
     const machine = load();
     const speeds = pusherSpeeds(pushers, positions);
