@@ -153,12 +153,13 @@ export function summarize(values: number[]) {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * A 20 s 720p30 H.264 + AAC FLV file with a 2 s GOP at 2.5 Mbit/s, encoded once and kept in the
+ * A 20 s 720p30 H.264 + AAC FLV file with a 2 s GOP at `videoKbit` (default 2.5 Mbit/s), encoded once and kept in the
  * temp directory: pushing it with `-c copy` gives a real 720p30 stream for almost no CPU.
  * 20 s is exactly ten GOPs, so keyframes stay 2 s apart across loops.
  */
-export async function preEncodedSource(): Promise<string> {
-  const file = join(tmpdir(), "livesnap-bench-720p30-gop2s-v1.flv");
+export async function preEncodedSource(videoKbit = 2500): Promise<string> {
+  // The 2.5 Mbit/s file keeps its first name, so caches from earlier runs stay valid.
+  const file = join(tmpdir(), videoKbit === 2500 ? "livesnap-bench-720p30-gop2s-v1.flv" : `livesnap-bench-720p30-gop2s-${videoKbit}k-v1.flv`);
   if (existsSync(file)) return file;
   const partial = `${file}.${process.pid}.partial`;
   await runFfmpeg([
@@ -166,7 +167,7 @@ export async function preEncodedSource(): Promise<string> {
     "-f", "lavfi", "-i", `testsrc2=size=${SOURCE.width}x${SOURCE.height}:rate=${SOURCE.fps}`,
     "-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono",
     "-t", "20",
-    "-c:v", "libx264", "-preset", "veryfast", "-b:v", "2500k", "-maxrate", "2500k", "-bufsize", "5000k",
+    "-c:v", "libx264", "-preset", "veryfast", "-b:v", `${videoKbit}k`, "-maxrate", `${videoKbit}k`, "-bufsize", `${videoKbit * 2}k`,
     "-pix_fmt", "yuv420p", "-g", String(SOURCE.fps * SOURCE.gopSeconds), "-keyint_min", String(SOURCE.fps * SOURCE.gopSeconds),
     "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k", "-f", "flv", partial,
   ]);
@@ -250,15 +251,25 @@ export interface BenchApp {
   stop(): Promise<void>;
 }
 
+/** What the bench template captures; by default a full-size JPG every INTERVAL_SECONDS. */
+export interface BenchTemplate {
+  intervalSeconds?: number;
+  width?: number;
+}
+
 /**
- * The whole service on 127.0.0.1 with the domain `localhost` bound to a 5 s JPG template, so
- * every stream pushed to it is captured. Always the fs store.
+ * The whole service on 127.0.0.1 with the domain `localhost` bound to a JPG template (5 s, full
+ * size unless `capture` says otherwise), so every stream pushed to it is captured. Always the fs store.
  * - `embedded`: embedded PGlite and the embedded RTMP ingest (node-media-server in this process).
  * - `nginx`: the production shape: a fresh PostgreSQL database on LOAD_BENCH_POSTGRES_URL
  *   (default postgres://postgres@127.0.0.1:5432/postgres), created here and dropped on stop,
  *   and nginx-rtmp as ingest, calling livesnap's hook; capture pulls the streams back from nginx.
  */
-export async function startBenchApp(storageMode: "COVERAGE" | "SEQUENCE" = "SEQUENCE", ingest: BenchIngest = "embedded"): Promise<BenchApp> {
+export async function startBenchApp(
+  storageMode: "COVERAGE" | "SEQUENCE" = "SEQUENCE",
+  ingest: BenchIngest = "embedded",
+  capture: BenchTemplate = {},
+): Promise<BenchApp> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
@@ -312,7 +323,8 @@ export async function startBenchApp(storageMode: "COVERAGE" | "SEQUENCE" = "SEQU
     const template = await createSnapshotTemplate(db, viewer, {
       name: "bench",
       format: "JPG",
-      intervalSeconds: INTERVAL_SECONDS,
+      intervalSeconds: capture.intervalSeconds ?? INTERVAL_SECONDS,
+      ...(capture.width === undefined ? {} : { width: capture.width }),
       storageMode,
     });
     await createSnapshotConfig(db, viewer, { domain: "localhost", templateId: template.id });
