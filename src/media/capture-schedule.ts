@@ -87,7 +87,8 @@ export class CaptureSchedule {
 
   /**
    * Called for each frame the cache kept (after `FrameCache.push`), in order. Returns what to
-   * decode when this frame completes an image, else null.
+   * decode when this frame completes an image, else null. `arrivalMs` must come from a
+   * monotonic clock (performance.now()): the floor compares arrivals.
    */
   onFrame(frame: CodedFrame, arrivalMs: number, kept: KeptFrames): CaptureDecision | null {
     const d = frame.dts;
@@ -136,8 +137,13 @@ export class CaptureSchedule {
     const d = frame.dts;
     if (this.lastKeyframeDts === null) return d - this.t0! > this.intervalMs ? "no-keyframes" : null;
     const gop = this.keyframeSpacingMs;
-    if ((gop !== null && gop > this.intervalMs) || d - this.lastKeyframeDts > this.intervalMs) return "long-gop";
-    const expected = this.lastKeyframeDts + (gop ?? this.intervalMs);
-    return d > Math.max(boundary, expected) + this.marginMs ? "keyframe-late" : null;
+    // One keyframe seen so far: an interval without another one shows the GOP is longer.
+    if (gop === null) return d - this.lastKeyframeDts > this.intervalMs ? "long-gop" : null;
+    if (gop > this.intervalMs) return "long-gop";
+    // The first keyframe the GOP predicts at or after the boundary (a hole in the stream may
+    // have taken the ones between), waited for at most one GOP plus the margin.
+    let expected = this.lastKeyframeDts + gop;
+    if (expected < boundary) expected += Math.ceil((boundary - expected) / gop) * gop;
+    return d > expected + this.marginMs ? "keyframe-late" : null;
   }
 }
