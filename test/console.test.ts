@@ -168,8 +168,17 @@ describe("web console", () => {
     await image.waitFor({ timeout: (INTERVAL_S + GOP_S + 3) * 1000 + 15_000 });
     const firstSeen = Date.now() - pushedAt;
     expect(firstSeen, `first image after ${firstSeen} ms`).toBeLessThanOrEqual((INTERVAL_S + GOP_S + 3) * 1000);
-    const first = await image.getAttribute("data-snapshot-id");
+    const scheduled = await image.getAttribute("data-snapshot-id");
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), UI).toBe(320);
+
+    // "Capture now" replaces the image at once, well before the next interval.
+    const captureNow = admin.getByRole("button", { name: "Capture localhost/live/cam1 now" });
+    const capturedAt = Date.now();
+    await captureNow.click();
+    await expect.poll(() => image.getAttribute("data-snapshot-id"), { timeout: 3_000 }).not.toBe(scheduled);
+    expect(Date.now() - capturedAt).toBeLessThan(INTERVAL_S * 1000);
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), UI).toBe(320);
+    const first = await image.getAttribute("data-snapshot-id");
 
     await expect
       .poll(() => image.getAttribute("data-snapshot-id"), { timeout: (INTERVAL_S + GOP_S + 3) * 1000 })
@@ -247,6 +256,7 @@ describe("web console", () => {
     const page = await signedIn(readerToken);
     expect(await page.locator(".who").textContent()).toContain("READER");
     await page.locator('[data-stream="localhost/live/cam1"] img').waitFor();
+    expect(await page.getByRole("button", { name: "Capture localhost/live/cam1 now" }).count()).toBe(0);
     await page.goto(`${t.app.url}/console/#/domains`);
     const card = page.getByRole("article", { name: "Domain group localhost" });
     await card.waitFor();

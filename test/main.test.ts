@@ -41,16 +41,18 @@ describe("the livesnap process", () => {
     const bin = await mkdtemp(path.join(tmpdir(), "livesnap-bin-"));
     await symlink(process.execPath, path.join(bin, "node"));
     const port = await freePort();
-    const run = runMain({ DATA_DIR: await mkdtemp(path.join(tmpdir(), "livesnap-noffmpeg-")), PORT: String(port), RTMP_PORT: "0", PATH: bin });
+    const data = await mkdtemp(path.join(tmpdir(), "livesnap-path-node-only-"));
+    const run = runMain({ DATA_DIR: data, PORT: String(port), RTMP_PORT: "0", PATH: bin });
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 60_000, "ready without ffmpeg");
     } finally {
       run.child.kill("SIGTERM");
       await run.exited;
       await rm(bin, { recursive: true, force: true });
+      await rm(data, { recursive: true, force: true });
     }
     expect(run.output()).not.toMatch(/ffmpeg/i);
-  });
+  }, 90_000);
 
   it("serves on its port and shuts down cleanly on SIGTERM", async () => {
     const port = await freePort();

@@ -122,6 +122,12 @@ export const SnapshotCreatedSubscription = graphql(`
   }
 `);
 
+export const CaptureSnapshotMutation = graphql(`
+  mutation ConsoleCaptureSnapshot($domain: String!, $app: String!, $stream: String!) {
+    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id domain appName streamName key url width height bytes format capturedAt }
+  }
+`);
+
 export const SnapshotsQuery = graphql(`
   query ConsoleSnapshots($domain: String!, $app: String, $stream: String, $from: DateTime, $to: DateTime, $after: String) {
     snapshots(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, first: 24, after: $after) {

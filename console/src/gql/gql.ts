@@ -32,6 +32,7 @@ type Documents = {
     "\n  query ConsoleEffectiveTemplate($domain: String!, $app: String!, $stream: String!) {\n    effectiveTemplate(domain: $domain, app: $app, stream: $stream) {\n      level\n      template { id name format intervalSeconds }\n      config { id domain appName streamName }\n    }\n  }\n": typeof types.ConsoleEffectiveTemplateDocument,
     "\n  query ConsoleLiveStreams {\n    liveStreams(status: LIVE, first: 100) {\n      edges {\n        node {\n          id domain appName streamName startedAt\n          template { id name intervalSeconds }\n          lastSnapshot { id key url width height bytes format capturedAt }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleLiveStreamsDocument,
     "\n  subscription ConsoleSnapshotCreated {\n    snapshotCreated { id domain appName streamName key url width height bytes format capturedAt }\n  }\n": typeof types.ConsoleSnapshotCreatedDocument,
+    "\n  mutation ConsoleCaptureSnapshot($domain: String!, $app: String!, $stream: String!) {\n    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id domain appName streamName key url width height bytes format capturedAt }\n  }\n": typeof types.ConsoleCaptureSnapshotDocument,
     "\n  query ConsoleSnapshots($domain: String!, $app: String, $stream: String, $from: DateTime, $to: DateTime, $after: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, first: 24, after: $after) {\n      edges { node { id domain appName streamName key url width height bytes format capturedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConsoleSnapshotsDocument,
 };
 const documents: Documents = {
@@ -52,6 +53,7 @@ const documents: Documents = {
     "\n  query ConsoleEffectiveTemplate($domain: String!, $app: String!, $stream: String!) {\n    effectiveTemplate(domain: $domain, app: $app, stream: $stream) {\n      level\n      template { id name format intervalSeconds }\n      config { id domain appName streamName }\n    }\n  }\n": types.ConsoleEffectiveTemplateDocument,
     "\n  query ConsoleLiveStreams {\n    liveStreams(status: LIVE, first: 100) {\n      edges {\n        node {\n          id domain appName streamName startedAt\n          template { id name intervalSeconds }\n          lastSnapshot { id key url width height bytes format capturedAt }\n        }\n      }\n    }\n  }\n": types.ConsoleLiveStreamsDocument,
     "\n  subscription ConsoleSnapshotCreated {\n    snapshotCreated { id domain appName streamName key url width height bytes format capturedAt }\n  }\n": types.ConsoleSnapshotCreatedDocument,
+    "\n  mutation ConsoleCaptureSnapshot($domain: String!, $app: String!, $stream: String!) {\n    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id domain appName streamName key url width height bytes format capturedAt }\n  }\n": types.ConsoleCaptureSnapshotDocument,
     "\n  query ConsoleSnapshots($domain: String!, $app: String, $stream: String, $from: DateTime, $to: DateTime, $after: String) {\n    snapshots(domain: $domain, app: $app, stream: $stream, from: $from, to: $to, first: 24, after: $after) {\n      edges { node { id domain appName streamName key url width height bytes format capturedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleSnapshotsDocument,
 };
 
@@ -123,6 +125,10 @@ export function graphql(source: "\n  query ConsoleLiveStreams {\n    liveStreams
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ConsoleSnapshotCreated {\n    snapshotCreated { id domain appName streamName key url width height bytes format capturedAt }\n  }\n"): typeof import('./graphql').ConsoleSnapshotCreatedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCaptureSnapshot($domain: String!, $app: String!, $stream: String!) {\n    captureSnapshot(domain: $domain, app: $app, stream: $stream) { id domain appName streamName key url width height bytes format capturedAt }\n  }\n"): typeof import('./graphql').ConsoleCaptureSnapshotDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -206,6 +206,15 @@ export type ConsoleSnapshotCreatedSubscriptionVariables = Exact<{ [key: string]:
 
 export type ConsoleSnapshotCreatedSubscription = { snapshotCreated: { id: string, domain: string, appName: string, streamName: string, key: string, url: string, width: number, height: number, bytes: number, format: SnapshotFormat, capturedAt: string } };
 
+export type ConsoleCaptureSnapshotMutationVariables = Exact<{
+  domain: string;
+  app: string;
+  stream: string;
+}>;
+
+
+export type ConsoleCaptureSnapshotMutation = { captureSnapshot: { id: string, domain: string, appName: string, streamName: string, key: string, url: string, width: number, height: number, bytes: number, format: SnapshotFormat, capturedAt: string } };
+
 export type ConsoleSnapshotsQueryVariables = Exact<{
   domain: string;
   app?: string | null | undefined;
@@ -444,6 +453,23 @@ export const ConsoleSnapshotCreatedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleSnapshotCreatedSubscription, ConsoleSnapshotCreatedSubscriptionVariables>;
+export const ConsoleCaptureSnapshotDocument = new TypedDocumentString(`
+    mutation ConsoleCaptureSnapshot($domain: String!, $app: String!, $stream: String!) {
+  captureSnapshot(domain: $domain, app: $app, stream: $stream) {
+    id
+    domain
+    appName
+    streamName
+    key
+    url
+    width
+    height
+    bytes
+    format
+    capturedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCaptureSnapshotMutation, ConsoleCaptureSnapshotMutationVariables>;
 export const ConsoleSnapshotsDocument = new TypedDocumentString(`
     query ConsoleSnapshots($domain: String!, $app: String, $stream: String, $from: DateTime, $to: DateTime, $after: String) {
   snapshots(

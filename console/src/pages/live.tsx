@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ConsoleLiveStreamsQuery } from "../gql/graphql";
-import { DomainGroupsQuery, LiveStreamsQuery, SnapshotCreatedSubscription } from "../operations";
+import { CaptureSnapshotMutation, DomainGroupsQuery, LiveStreamsQuery, SnapshotCreatedSubscription } from "../operations";
 import { formatAge, streamPath } from "../format";
 import { href } from "../route";
 import { useSession } from "../session-context";
-import type { ApiError } from "../api";
+import { ApiError } from "../api";
 import { Empty, ErrorBox, useLoad, useNow } from "../ui";
 import { PushUrlTool } from "./push-url-tool";
 import { SnapshotDialog, type SnapshotView } from "./snapshot-dialog";
@@ -18,11 +18,27 @@ type Stream = ConsoleLiveStreamsQuery["liveStreams"]["edges"][number]["node"];
 const LIST_REFRESH_MS = 30_000;
 
 export function LivePage() {
-  const { api } = useSession();
+  const { api, admin } = useSession();
   const live = useLoad(() => api.request(LiveStreamsQuery), [api]);
   const [newest, setNewest] = useState<Record<string, SnapshotView>>({});
   const [socketError, setSocketError] = useState<ApiError>();
   const [open, setOpen] = useState<SnapshotView>();
+  /** Streams whose on-demand capture is running, and the last refusal per stream. */
+  const [capturing, setCapturing] = useState<Record<string, boolean>>({});
+  const [captureErrors, setCaptureErrors] = useState<Record<string, ApiError | undefined>>({});
+  const captureNow = async (stream: Stream) => {
+    const path = streamPath(stream);
+    setCapturing((all) => ({ ...all, [path]: true }));
+    setCaptureErrors((all) => ({ ...all, [path]: undefined }));
+    try {
+      const { captureSnapshot: s } = await api.request(CaptureSnapshotMutation, { domain: stream.domain, app: stream.appName, stream: stream.streamName });
+      setNewest((all) => ({ ...all, [path]: s }));
+    } catch (error) {
+      setCaptureErrors((all) => ({ ...all, [path]: error instanceof ApiError ? error : new ApiError([{ message: String(error) }]) }));
+    } finally {
+      setCapturing((all) => ({ ...all, [path]: false }));
+    }
+  };
   const now = useNow();
   const streams = live.data?.liveStreams.edges.map((e) => e.node) ?? [];
 
@@ -83,6 +99,12 @@ export function LivePage() {
                     {last ? formatAge(last.capturedAt, now) : ""}
                   </span>
                 </span>
+                {admin && stream.template ? (
+                  <button type="button" class="secondary" disabled={capturing[streamPath(stream)]} onClick={() => void captureNow(stream)} aria-label={`Capture ${streamPath(stream)} now`}>
+                    {capturing[streamPath(stream)] ? "Capturing…" : "Capture now"}
+                  </button>
+                ) : null}
+                <ErrorBox error={captureErrors[streamPath(stream)]} />
               </div>
             </li>
           );
