@@ -5,6 +5,8 @@ import { parseVideoTag } from "../src/media/flv-video";
 import { createRtmpPuller, parseRtmpUrl } from "../src/media/rtmp-client";
 import type { TagSource, VideoTag } from "../src/media/types";
 import { pushTestStream, type Push } from "./support/ffmpeg-push";
+import { startEmbeddedIngest, type StartedIngest } from "./support/embedded-rtmp";
+import { RecordingLifecycle } from "./support/ingest-lifecycle";
 import { startNginxRtmp, type NginxRtmp } from "./support/nginx-rtmp";
 
 interface Pulled {
@@ -96,6 +98,43 @@ describe("RTMP pull client against nginx-rtmp", () => {
     const pulled = pull(createRtmpPuller({ idleTimeoutMs: 1500 }).source(`rtmp://127.0.0.1:${nginx.port}/live/nothing-here`));
     // nginx-rtmp answers Play.Start for a stream nobody publishes and then sends nothing.
     expect(await pulled.ended).toBe("nothing received for 1500 ms");
+    expect(pulled.tags).toHaveLength(0);
+  });
+});
+
+describe("RTMP pull client against livesnap's embedded ingest", () => {
+  let ingest: StartedIngest;
+  let push: Push;
+  let captureUrl: string;
+
+  beforeAll(async () => {
+    const lifecycle = new RecordingLifecycle();
+    ingest = await startEmbeddedIngest(lifecycle);
+    push = pushTestStream({ url: `rtmp://localhost:${ingest.server.port}/live/cam1`, gop: 30, audio: true });
+    const { signal } = await lifecycle.waitFor((e) => e.kind === "published", 15_000);
+    captureUrl = signal.captureUrl!;
+  });
+  afterAll(async () => {
+    await push?.stop();
+    await ingest?.server.stop();
+  });
+
+  it("plays the domain-qualified path with the capture token: sequence header, then keyframes every GOP", async () => {
+    const pulled = pull(createRtmpPuller().source(captureUrl));
+    await waitFor("three keyframes", () => pulled.tags.filter((tag) => tag.keyframe).length >= 3, 15_000);
+    pulled.stop();
+    expect(pulled.tags[0]!.kind).toBe("config");
+    const keyframes = pulled.tags.filter((tag) => tag.keyframe);
+    for (let i = 1; i < keyframes.length; i++) {
+      const spacing = keyframes[i]!.timestamp - keyframes[i - 1]!.timestamp;
+      expect(spacing).toBeGreaterThan(900);
+      expect(spacing).toBeLessThan(1100);
+    }
+  });
+
+  it("is refused without the token, with the reason", async () => {
+    const pulled = pull(createRtmpPuller().source(captureUrl.replace(/\?capture=.*$/, "")));
+    expect(await pulled.ended).toMatch(/closed|refused/);
     expect(pulled.tags).toHaveLength(0);
   });
 });
