@@ -31,6 +31,9 @@ const forbidden: Record<string, string[]> = {
   storage: ["graphql", "capture", "ingest", "pipeline", "app"],
   events: ["graphql", "capture", "ingest", "storage", "pipeline", "app"],
   callbacks: ["graphql", "capture", "ingest", "storage", "events", "pipeline", "app"],
+  // Media (tags, RTMP, frames, scheduling) and the decoder pool know no service and no database.
+  media: ["db", "domain", "graphql", "capture", "ingest", "storage", "events", "pipeline", "decode", "app"],
+  decode: ["db", "domain", "graphql", "capture", "ingest", "storage", "events", "pipeline", "app"],
 };
 
 describe("import boundaries", () => {

@@ -143,6 +143,12 @@ describe("capture of every kind of source at once", () => {
     const metrics = await (await fetch(`${t.app.url}/metrics`)).text();
     const failed = Number(/^livesnap_capture_decode_errors_total (\d+)$/m.exec(metrics)?.[1] ?? 0);
     expect(failed).toBeGreaterThan(0);
+    // How capture keeps up is on /metrics: the pool's queue and the age of images handed on.
+    expect(metrics).toMatch(/^livesnap_decoder_queue_length \d+$/m);
+    expect(metrics).toMatch(/^livesnap_decoder_workers [1-9]\d*$/m);
+    const p99 = Number(/^livesnap_capture_image_age_seconds\{quantile="0.99"\} ([\d.e-]+)$/m.exec(metrics)?.[1]);
+    expect(p99).toBeGreaterThan(0);
+    expect(p99).toBeLessThan(5);
     // The other streams' images are asserted above; the decoder workers are all still there.
     await waitFor(() => t.app.decoders.stats().workersAlive === t.app.decoders.workerPids().length, 5_000, "workers alive");
     expect(t.app.engine.active()).toHaveLength(9);
