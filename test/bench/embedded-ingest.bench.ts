@@ -95,7 +95,10 @@ async function measure(): Promise<void> {
   await sleep(500);
   const idleRss = process.memoryUsage().rss;
 
-  const outputs = Array.from({ length: STREAMS }, (_, i) => `[f=flv:onfail=ignore]rtmp://127.0.0.1:${server.port}/live/s${i}`);
+  // The tee opens its outputs one after another before sending to any; with ffmpeg's default
+  // Nagle each publish takes ~140 ms to set up, and at 200 streams the first ones sit idle past
+  // RTMP_IDLE_TIMEOUT_SECONDS before media flows.
+  const outputs = Array.from({ length: STREAMS }, (_, i) => `[f=flv:onfail=ignore:tcp_nodelay=1]rtmp://127.0.0.1:${server.port}/live/s${i}`);
   const pusher = pushProcess(
     spawn(
       "ffmpeg",
@@ -104,16 +107,19 @@ async function measure(): Promise<void> {
     ),
   );
   try {
-    const deadline = Date.now() + ALL_PUBLISHED_WITHIN_MS;
+    const pushedAt = Date.now();
+    const deadline = pushedAt + ALL_PUBLISHED_WITHIN_MS;
     while (published < STREAMS) {
       if (Date.now() > deadline) throw new Error(`only ${published} of ${STREAMS} streams published: ${pusher.stderr()}`);
       if (pusher.process.exitCode !== null) throw new Error(`the pusher exited: ${pusher.stderr()}`);
       await sleep(200);
     }
+    const allPublishedSeconds = (Date.now() - pushedAt) / 1000;
     await sleep(SETTLE_SECONDS * 1000);
 
     const delay = monitorEventLoopDelay({ resolution: 10 });
     const tagsBefore = new Map([...counts].map(([k, v]) => [k, v.tags]));
+    const inBytesBefore = Context.networkStats.inBytes;
     const pusherCpuBefore = processCpuSeconds(pusher.process.pid!) ?? 0;
     const load = startLoadMeter();
     const cpuBefore = process.cpuUsage();
@@ -127,6 +133,7 @@ async function measure(): Promise<void> {
     delay.disable();
     const seconds = (performance.now() - startedAt) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const inMbits = ((Context.networkStats.inBytes - inBytesBefore) * 8) / 1e6 / seconds;
     const pusherCpu = (processCpuSeconds(pusher.process.pid!) ?? 0) - pusherCpuBefore;
     const machine = load();
 
@@ -145,11 +152,16 @@ async function measure(): Promise<void> {
     const rssSummary = summarize(rss);
 
     console.log(`\nEmbedded ingest, ${STREAMS} streams of 720p30 3 Mbit/s (one tee ffmpeg), ${fmt(seconds, 1)} s window`);
+    console.log(`  all ${STREAMS} publishes reported ${fmt(allPublishedSeconds, 1)} s after the pusher started `);
+    console.log(`  RTMP received ${fmt(inMbits, 0)} Mbit/s in all, ${fmt(inMbits / STREAMS, 2)} Mbit/s per stream`);
     const steady = rates.filter((r) => r >= FPS * 0.9 && r <= FPS * 1.1).length;
     console.log(`  streams published ${published}, with tags ${withTags}; video tags/s per stream min ${fmt(rateSummary.min, 1)} p50 ${fmt(rateSummary.p50, 1)} max ${fmt(rateSummary.max, 1)}; at ${FPS} ± 10 %: ${steady}`);
     console.log(`  ingest CPU ${fmt((cpuSeconds / seconds) * 100, 1)} % of one core in all, ${fmt(((cpuSeconds / seconds) * 100) / STREAMS, 3)} % per stream (user ${fmt(cpu.user / 1e6, 2)} s, system ${fmt(cpu.system / 1e6, 2)} s)`);
     console.log(`  RSS idle ${mib(idleRss)}, with streams p50 ${mib(rssSummary.p50)} max ${mib(rssSummary.max)}: ${mib((rssSummary.p50 - idleRss) / STREAMS)} per stream`);
     console.log(`  event-loop delay p50 ${fmt(delay.percentile(50) / 1e6, 1)} ms, p99 ${fmt(delay.percentile(99) / 1e6, 1)} ms, max ${fmt(delay.max / 1e6, 1)} ms`);
+    const ends = new Map<string, number>();
+    for (const count of counts.values()) if (count.ended !== undefined) ends.set(count.ended, (ends.get(count.ended) ?? 0) + 1);
+    console.log(`  streams ended during the run: ${JSON.stringify(Object.fromEntries(ends))}; with no tag in the window: ${rates.filter((r) => r === 0).length}`);
     console.log(`  GOP caches held ${gopCaches} (${gopMessages} messages)`);
     console.log(`  pusher CPU ${fmt((pusherCpu / seconds) * 100, 1)} % of one core; ${describeLoad(machine)}`);
   } finally {
