@@ -8,6 +8,7 @@ import { pushTestStream, type Push, type PushOptions } from "./support/ffmpeg-pu
 import { pushWithGstreamer } from "./support/gst-push";
 import { grabFrame } from "./support/ingest-ffmpeg";
 import { RecordingLifecycle } from "./support/ingest-lifecycle";
+import { RawRtmpClient } from "./support/raw-rtmp-client";
 
 const started: StartedIngest[] = [];
 const pushes: Push[] = [];
@@ -170,6 +171,30 @@ describe("embedded ingest tags", () => {
     expect(recorder.ends).toHaveLength(1);
     expect(recorder.ends[0]).toMatch(/refused \(auth_invalid\).*auth_key does not match/);
     expect(recorder.tags).toEqual([]);
+  });
+
+  it("ends the tags of a publisher cut for idling, and of one still live when the ingest stops", async () => {
+    const { lifecycle, recorders } = recordingAll();
+    const ingest = await startEmbeddedIngest(lifecycle, { limits: { idleTimeoutMs: 1_500 } });
+    started.push(ingest);
+    const quiet = await RawRtmpClient.open(ingest.server.port);
+    try {
+      await quiet.handshake();
+      quiet.publish("live", "quiet", ingest.server.port);
+      await published(lifecycle, "quiet");
+      const recorder = recorders.get("quiet")!;
+      await recorder.until(() => recorder.ends.length > 0, 5_000, "the end");
+      expect(recorder.ends).toEqual(["the publisher sent nothing for 1500 ms"]);
+    } finally {
+      quiet.destroy();
+    }
+
+    push({ url: `rtmp://127.0.0.1:${ingest.server.port}/live/live1` });
+    await published(lifecycle, "live1");
+    const live = recorders.get("live1")!;
+    await live.until(() => live.tags.length >= 2, 10_000, "two tags");
+    await ingest.server.stop();
+    expect(live.ends).toEqual(["the ingest stopped"]);
   });
 
   it("keeps two streams' tags apart", async () => {

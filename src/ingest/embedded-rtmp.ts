@@ -150,6 +150,9 @@ export function createEmbeddedRtmpServer(options: EmbeddedRtmpOptions): Embedded
       socket.destroy();
       return;
     }
+    // node-media-server answers each command with several small writes; with Nagle on, each
+    // waits for the client's delayed ACK, and a publish took ~200 ms to set up.
+    socket.setNoDelay(true);
     const connection = new RtmpConnection(socket, {
       limits,
       log,

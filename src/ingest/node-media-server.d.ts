@@ -98,7 +98,7 @@ declare module "node-media-server/src/core/context.js" {
   import type BroadcastServer from "node-media-server/src/server/broadcast_server.js";
 
   /** node-media-server's process-wide state: its broadcasts are keyed by stream path. */
-  const Context: { broadcasts: Map<string, BroadcastServer> };
+  const Context: { broadcasts: Map<string, BroadcastServer>; networkStats: { inBytes: number; outBytes: number } };
   export = Context;
 }
 

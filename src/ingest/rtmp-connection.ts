@@ -62,8 +62,7 @@ const TYPE_VIDEO = 9;
  */
 export class RtmpConnection {
   readonly session: RtmpSession;
-  /** The publish's video for capture; set once this connection publishes. */
-  tags: PublishTags | undefined;
+  private publishTags: PublishTags | undefined;
   private role: "pending" | "publisher" | "player" = "pending";
   private readonly relay = new LeanBroadcast();
   private mediaAccepted = false;
@@ -106,6 +105,11 @@ export class RtmpConnection {
 
   get id(): string {
     return this.session.id;
+  }
+
+  /** The publish's video for capture; set once this connection publishes. */
+  get tags(): PublishTags | undefined {
+    return this.publishTags;
   }
 
   start(): void {
@@ -205,7 +209,7 @@ export class RtmpConnection {
       return;
     }
     this.role = "publisher";
-    this.tags = new PublishTags((error) => this.options.log.error({ session: this.id, err: error }, "a tag listener failed; unsubscribed it"));
+    this.publishTags = new PublishTags((error) => this.options.log.error({ session: this.id, err: error }, "a tag listener failed; unsubscribed it"));
     this.clearCommandTimer();
     // Nothing the publisher sends is parsed (nor broadcast) until the lifecycle has decided.
     this.socket.pause();
