@@ -300,7 +300,15 @@ export async function startBenchApp(
         PULL_URL_NGINX_RTMP: `rtmp://127.0.0.1:${nginxPort}/{app}/{stream}`,
       });
     } else {
-      config = loadConfig({ HOST: "127.0.0.1", PORT: "0", RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: "debug" });
+      config = loadConfig({
+        HOST: "127.0.0.1",
+        PORT: "0",
+        RTMP_PORT: String(await freePort()),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "debug",
+        // Every pusher of the benchmark is on 127.0.0.1: above the per-address default of 100.
+        RTMP_MAX_CONNECTIONS_PER_ADDRESS: "1000",
+      });
     }
     const app = createApp(config, { logger: logs.logger });
     stops.push(() => app.stop());
