@@ -188,6 +188,7 @@ async function measure(ingest: BenchIngest): Promise<void> {
       `  ${describeLoad(machine)}`,
       `memory at peak: livesnap process ${mib(peak.self)} + ${peak.count} children ${mib(peak.children)} ${JSON.stringify(peak.kinds)}; before the first publish ${mib(baseRss.self)} (this process includes the benchmark harness); pushers ${mib(pusherRss)}${ingest === "nginx" ? `; nginx ${mib(nginxRss)}` : ""}`,
       `image to graphql-ws subscriber (ms): ${spread(ws.latencies, 0)}${ws.errors.length ? `; errors ${ws.errors.slice(0, 3).join(" | ")}` : ""}`,
+      `decoder pool (recent jobs, ms): ${JSON.stringify((({ queueWaitMs, decodeMs, superseded, failed, restarts }) => ({ queueWaitMs, decodeMs, superseded, failed, restarts }))(bench.app.decoders.stats()))}`,
       `pusher problems: ${JSON.stringify(problems)}`,
       `notable log lines: ${JSON.stringify(bench.logs.notable())}`,
       ...(nginxProblems ? [`nginx error log (warn and above): ${JSON.stringify(nginxProblems)}`] : []),
