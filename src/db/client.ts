@@ -49,6 +49,10 @@ export interface DatabaseOptions {
  * their throughput at 16 MB (BENCHMARKS.md, idle memory).
  */
 const PGLITE_SETTINGS = ["shared_buffers=48MB"];
+/** Advisory lock held while migrating a PostgreSQL server ("lsmg"). */
+export const MIGRATION_LOCK_KEY = 0x6c736d67;
+/** How long an instance waits for another one's migration before giving up. */
+const MIGRATION_LOCK_WAIT = "120s";
 
 /**
  * Opens the database. The embedded one in a data directory is first locked for this process
@@ -68,7 +72,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return {
       db,
       driver: "postgres",
-      migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER }),
+      // Instances sharing a server may start together (a rolling deploy, a scaled-out set): one
+      // migrates while the others wait on the lock, then find nothing left to do.
+      migrate: async () => {
+        const session = await client.reserve();
+        try {
+          await session.unsafe(`set lock_timeout = '${MIGRATION_LOCK_WAIT}'`);
+          await session`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+          try {
+            await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER });
+          } finally {
+            await session`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`;
+          }
+        } finally {
+          await session.unsafe("reset lock_timeout").catch(() => {});
+          session.release();
+        }
+      },
       ping: async () => {
         await db.execute(sql`select 1`);
       },
