@@ -137,11 +137,6 @@ export function createApp(config: Config, options: AppOptions): App {
     "Snapshots stored but not recorded because the database was unreachable.",
     () => liveCapture?.snapshotsUnrecorded ?? 0,
   );
-  metrics.counterFrom(
-    "livesnap_snapshots_refused_not_held_total",
-    "Images dropped because their stream had ended or was held by another worker by the time they were made.",
-    () => liveCapture?.snapshotsRefusedNotHeld ?? 0,
-  );
   const tagErrors = metrics.counter("livesnap_capture_tag_errors_total", "Video tags of captured streams that could not be used, by reason.");
   const decodeErrors = metrics.counter("livesnap_capture_decode_errors_total", "Scheduled images that could not be decoded.");
   const imageAges = new RecentSamples();

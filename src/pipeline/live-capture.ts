@@ -50,9 +50,6 @@ export interface LiveCaptureOptions {
   recordWith?: { inTransaction(tx: Database, snapshot: SnapshotRow): Promise<number>; onQueued(): void };
 }
 
-/** Thrown inside the snapshot's transaction when its stream is no longer this worker's. */
-class NotHeldError extends Error {}
-
 /** On-demand images being made at once, across accounts: each holds a decoder slot ahead of scheduled images. */
 const MAX_ON_DEMAND_IN_FLIGHT = 16;
 
@@ -89,8 +86,6 @@ export interface LiveCapture {
   readonly snapshotsRecorded: number;
   /** Images stored but not recorded because the database was unreachable. */
   readonly snapshotsUnrecorded: number;
-  /** Images neither stored nor recorded because their stream had ended or gone to another worker. */
-  readonly snapshotsRefusedNotHeld: number;
 }
 
 export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
@@ -111,7 +106,6 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   let snapshotsRecorded = 0;
   const leaseFromNow = () => new Date(Date.now() + leaseMs);
   let snapshotsUnrecorded = 0;
-  let snapshotsRefusedNotHeld = 0;
 
   /** Captures a recorded live stream; the caller has checked that it has an account, a source id and a template. */
   function capture(row: LiveStreamRow, pullUrl: string, tags?: TagSource) {
@@ -208,22 +202,6 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     if (outcome.ok) await bus.publishSnapshotCreated(outcome.row);
   }
 
-  /** Whether this worker holds the stream's row and it is LIVE; `lock` holds it so until the transaction ends. */
-  async function holdsLiveRow(on: Database, liveStreamId: string, lock = false): Promise<boolean> {
-    const l = liveStreamsTable;
-    const query = on.select({ status: l.status, workerId: l.workerId }).from(l).where(eq(l.id, liveStreamId));
-    const [row] = lock ? await query.for("share") : await query;
-    return row !== undefined && row.status === "LIVE" && row.workerId === workerId;
-  }
-
-  /** The row ended or went to another worker (unpublish or takeover elsewhere): capture stops now. */
-  async function notHeld(liveStreamId: string): Promise<{ ok: false; failed: "not_held" }> {
-    snapshotsRefusedNotHeld += 1;
-    log.warn({ liveStreamId }, "snapshot not recorded: the stream is no longer LIVE and held by this worker; capture stopped");
-    await release([liveStreamId]);
-    return { ok: false, failed: "not_held" };
-  }
-
   /**
    * Stores the image under the stream's key, records its row with the row's follow-ups in one
    * transaction, and counts it. A store that keeps failing or an unreachable database gives no
@@ -232,18 +210,8 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
   async function storeAndRecord(
     stream: CapturedStream,
     image: CapturedImage,
-  ): Promise<{ ok: true; row: SnapshotRow } | { ok: false; failed: "store" | "database" | "not_held" }> {
+  ): Promise<{ ok: true; row: SnapshotRow } | { ok: false; failed: "store" | "database" }> {
     const { template } = stream;
-    // Fencing: only the worker holding the LIVE row writes its stream's objects and rows. Checked
-    // before the upload (a COVERAGE object is overwritten in place) and again, locked, with the row.
-    try {
-      if (!(await holdsLiveRow(db, image.liveStreamId))) return await notHeld(image.liveStreamId);
-    } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      snapshotsUnrecorded += 1;
-      log.warn({ liveStreamId: image.liveStreamId, err: error }, "snapshot not stored: the database is unreachable");
-      return { ok: false, failed: "database" };
-    }
     const key = snapshotKey({
       storageMode: template.storageMode,
       sourceId: stream.sourceId,
@@ -268,7 +236,6 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     let queued = 0;
     try {
       row = await db.transaction(async (tx) => {
-        if (!(await holdsLiveRow(tx, image.liveStreamId, true))) throw new NotHeldError();
         const recorded = await recordSnapshot(tx, {
           accountId: stream.accountId,
           liveStreamId: image.liveStreamId,
@@ -289,7 +256,6 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
         return recorded;
       });
     } catch (error) {
-      if (error instanceof NotHeldError) return await notHeld(image.liveStreamId);
       // The image is stored but unlisted; capture goes on and the next interval tries again.
       if (!isDatabaseUnavailable(error)) throw error;
       snapshotsUnrecorded += 1;
@@ -335,7 +301,6 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
       // The stream may have ended while its image was made.
       if (!captured.has(live.id)) throw conflict("the stream ended while its image was being made", "stream");
       const outcome = await storeAndRecord(stream, image);
-      if (!outcome.ok && outcome.failed === "not_held") throw conflict("the stream ended while its image was being made", "stream");
       if (!outcome.ok) {
         throw serviceUnavailable(
           outcome.failed === "store" ? "the object store did not take the image; try again shortly" : "the database is unreachable; try again shortly",
@@ -419,9 +384,6 @@ export function createLiveCapture(options: LiveCaptureOptions): LiveCapture {
     },
     get snapshotsUnrecorded() {
       return snapshotsUnrecorded;
-    },
-    get snapshotsRefusedNotHeld() {
-      return snapshotsRefusedNotHeld;
     },
     async start(boundEngine) {
       engine = boundEngine;
