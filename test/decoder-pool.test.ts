@@ -70,9 +70,11 @@ describe("decoder pool", () => {
 
   it("a killed worker fails only its job in flight and is replaced", async () => {
     const decoders = await startPool();
+    // Both workers must take a job at once: a slow job takes only 0.1 to 0.3 s.
+    await waitFor(() => decoders.stats().workersReady === 2, 20_000, "both workers ready");
     const first = settle(decoders.decode(job("s1", "slow")));
     const second = settle(decoders.decode(job("s2", "slow")));
-    await waitFor(() => decoders.stats().inFlight === 2, 5000, "both jobs running");
+    expect(decoders.stats().inFlight).toBe(2);
     const victim = checkedPid(decoders.workerPids()[0]);
     expect(isAlive(victim)).toBe(true);
     process.kill(victim, "SIGKILL");

@@ -39,6 +39,8 @@ export interface DecoderPoolStats {
   queuedOnDemand: number;
   inFlight: number;
   workersAlive: number;
+  /** Alive workers that have loaded their decoders and take jobs. */
+  workersReady: number;
   /** Workers started to replace one that died or was killed. */
   restarts: number;
   completed: number;
@@ -149,15 +151,18 @@ class Pool implements DecoderPool {
   stats(): DecoderPoolStats {
     let inFlight = 0;
     let alive = 0;
+    let ready = 0;
     for (const worker of this.workers) {
       if (worker.running !== null) inFlight += 1;
       if (!worker.exited) alive += 1;
+      if (!worker.exited && worker.ready) ready += 1;
     }
     return {
       queued: this.queueLength(),
       queuedOnDemand: this.onDemand.length,
       inFlight,
       workersAlive: alive,
+      workersReady: ready,
       ...this.counts,
       queueWaitMs: this.queueWait.summary(),
       decodeMs: this.decodeTime.summary(),
