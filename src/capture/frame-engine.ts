@@ -1,6 +1,6 @@
 import type { Logger } from "../logger";
-import { CaptureSchedule, type CaptureDecision } from "../media/capture-schedule";
-import { FrameCache } from "../media/frame-cache";
+import { CaptureSchedule, DEFAULT_KEYFRAME_WAIT_MARGIN_MS, type CaptureDecision } from "../media/capture-schedule";
+import { DEFAULT_FRAME_CACHE_BYTES, FrameCache } from "../media/frame-cache";
 import type { DecodedImage, DecodeJob, ImageSpec, TagSource } from "../media/types";
 import { CaptureUnavailableError, type CapturedImage, type CaptureEngine, type CaptureTarget } from "./types";
 
@@ -18,11 +18,11 @@ export interface FrameEngineTunables {
 }
 
 export const defaultFrameEngineTunables: FrameEngineTunables = {
-  frameCacheBytes: 8 * 1024 * 1024,
+  frameCacheBytes: DEFAULT_FRAME_CACHE_BYTES,
   reconnectInitialDelayMs: 1000,
   reconnectMaxDelayMs: 30_000,
   minSpacingFraction: 0.5,
-  keyframeWaitMarginMs: 500,
+  keyframeWaitMarginMs: DEFAULT_KEYFRAME_WAIT_MARGIN_MS,
 };
 
 /** What decodes images: the shared decoder pool. */
